@@ -1,0 +1,73 @@
+#!/usr/bin/env node
+// The main job: the vendor's DNSReputation example end to end. It starts the reputation feed and
+// replays the demo capture through triggers/dns-reputation.js with `triggerbox replay`, which runs
+// the memcached ingest server on the replay's clock so the feed can write scores into the session
+// table. Arguments after `--` go to `triggerbox replay` (for example `--json`).
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const extraArgs = process.argv.slice(2);
+const FEED_START_TIMEOUT_MS = 10_000;
+
+/** Asks the kernel for a free loopback port. */
+async function freePort() {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address();
+  server.close();
+  await once(server, 'close');
+  return port;
+}
+
+/** Starts the feed and resolves with its URL once it prints its listening line. */
+async function startFeed(memcachedPort) {
+  const feed = spawn(process.execPath, ['scripts/reputation-feed.mjs', '--memcached', `127.0.0.1:${memcachedPort}`], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const lines = createInterface({ input: feed.stdout });
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the reputation feed did not start within ${FEED_START_TIMEOUT_MS} ms`)), FEED_START_TIMEOUT_MS);
+    lines.on('line', (line) => {
+      const match = /^listening on (\S+)/.exec(line);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+    feed.once('exit', (code) => reject(new Error(`the reputation feed exited with status ${code} before it started`)));
+  });
+  return { feed, url };
+}
+
+const ingestPort = await freePort();
+const { feed, url } = await startFeed(ingestPort);
+try {
+  const replay = spawn(
+    process.execPath,
+    [
+      'packages/cli/bin/triggerbox.js',
+      'replay',
+      'fixtures/dns-reputation-demo.pcap',
+      '--triggers',
+      'triggers/dns-reputation.js',
+      '--remote',
+      `dnsrep=${url}`,
+      '--ingest-port',
+      String(ingestPort),
+      '--log-level',
+      'warn',
+      ...extraArgs,
+    ],
+    { cwd: root, stdio: 'inherit' },
+  );
+  const [code] = await once(replay, 'exit');
+  process.exitCode = code ?? 1;
+} finally {
+  feed.kill('SIGTERM');
+}
