@@ -18,9 +18,14 @@ export class CycleStore {
     this.#retainCycles = retainCycles;
   }
 
+  /** Start of the cycle containing `timeMs`. */
+  startOf(timeMs: number): number {
+    return Math.floor(timeMs / this.cycleMs) * this.cycleMs;
+  }
+
   /** Returns the rows of the cycle containing `timeMs`, creating the cycle when needed. */
   rowsAt(timeMs: number): RowStore {
-    const startMs = Math.floor(timeMs / this.cycleMs) * this.cycleMs;
+    const startMs = this.startOf(timeMs);
     if (startMs === this.#currentStartMs && this.#current !== null) return this.#current;
 
     let rows = this.#cycles.get(startMs);

@@ -96,11 +96,23 @@ export class MetricSink {
 
     const key = rowKey(source, object, metric, type, detail);
     const nowMs = this.#clock.nowMs();
-    this.#totals.get(key, source, object, metric, type, detail).aggregator.add(sample, freq);
-    this.#cycles.rowsAt(nowMs).get(key, source, object, metric, type, detail).aggregator.add(sample, freq);
-    if (parsed.highPrecision) {
-      this.#highPrecisionCycles.rowsAt(nowMs).get(key, source, object, metric, type, detail).aggregator.add(sample, freq);
+    const total = this.#totals.get(key, source, object, metric, type, detail);
+    total.aggregator.add(sample, freq);
+
+    const cycleStartMs = this.#cycles.startOf(nowMs);
+    if (total.cycleRow === null || total.cycleStartMs !== cycleStartMs) {
+      total.cycleRow = this.#cycles.rowsAt(nowMs).get(key, source, object, metric, type, detail);
+      total.cycleStartMs = cycleStartMs;
     }
+    total.cycleRow.aggregator.add(sample, freq);
+
+    if (!parsed.highPrecision) return;
+    const secondStartMs = this.#highPrecisionCycles.startOf(nowMs);
+    if (total.highPrecisionRow === null || total.highPrecisionStartMs !== secondStartMs) {
+      total.highPrecisionRow = this.#highPrecisionCycles.rowsAt(nowMs).get(key, source, object, metric, type, detail);
+      total.highPrecisionStartMs = secondStartMs;
+    }
+    total.highPrecisionRow.aggregator.add(sample, freq);
   }
 
   /**

@@ -3,12 +3,21 @@ import type { MetricRow, MetricSource, MetricType } from './types.js';
 
 /** One metric row being accumulated: its identity and its aggregator. */
 export interface RowState {
+  key: string;
   source: MetricSource;
   object: string;
   metric: string;
   type: MetricType;
   detail: string | null;
   aggregator: Aggregator;
+  /**
+   * For a total row: the same row in the cycle it was last recorded in, and that cycle's start,
+   * so consecutive records in one cycle skip the cycle store lookup. Unused in cycle rows.
+   */
+  cycleRow: RowState | null;
+  cycleStartMs: number;
+  highPrecisionRow: RowState | null;
+  highPrecisionStartMs: number;
 }
 
 /**
@@ -27,7 +36,19 @@ export class RowStore {
   get(key: string, source: MetricSource, object: string, metric: string, type: MetricType, detail: string | null): RowState {
     let state = this.rows.get(key);
     if (state === undefined) {
-      state = { source, object, metric, type, detail, aggregator: createAggregator(type) };
+      state = {
+        key,
+        source,
+        object,
+        metric,
+        type,
+        detail,
+        aggregator: createAggregator(type),
+        cycleRow: null,
+        cycleStartMs: Number.NaN,
+        highPrecisionRow: null,
+        highPrecisionStartMs: Number.NaN,
+      };
       this.rows.set(key, state);
     }
     return state;

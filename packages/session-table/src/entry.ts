@@ -24,6 +24,8 @@ export class Entry {
   deadlineMs: number | null = null;
   /** Boundary of the expiry bucket holding the key (deadline rounded up to 30 s), or null. */
   bucketMs: number | null = null;
+  /** The expiry bucket that contains this entry, or null. */
+  bucket: Set<Entry> | null = null;
   notify = false;
   priority: Priority = 1;
   /** Time the key was added or its expiry last changed, the origin of `age`. */

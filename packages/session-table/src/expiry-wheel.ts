@@ -27,11 +27,13 @@ export class ExpiryWheel {
       this.#pushBoundary(boundaryMs);
     }
     bucket.add(entry);
+    entry.bucket = bucket;
   }
 
   remove(entry: Entry): void {
-    if (entry.bucketMs === null) return;
-    this.#buckets.get(entry.bucketMs)?.delete(entry);
+    if (entry.bucket === null) return;
+    entry.bucket.delete(entry);
+    entry.bucket = null;
   }
 
   /** Boundary of the earliest non-empty bucket, or null. Drops empty buckets on the way. */
@@ -59,7 +61,10 @@ export class ExpiryWheel {
       this.#popBoundary();
       if (bucket === undefined) continue;
       const entries = [...bucket].sort(compareDeadlineThenSequence);
-      for (const entry of entries) due.push(entry);
+      for (const entry of entries) {
+        entry.bucket = null;
+        due.push(entry);
+      }
     }
     return due;
   }

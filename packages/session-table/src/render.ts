@@ -30,14 +30,16 @@ export function renderValueText(value: unknown): string {
 
 /**
  * Estimates the memory a stored value takes, in bytes: UTF-16 string length times two,
- * 8 per other primitive, plus property names. Only the first 10,000 nodes are counted.
+ * 8 per other primitive, plus property names. Only the first 10,000 nodes are counted, which
+ * also bounds the walk of a cyclic value.
  */
 export function estimateValueBytes(value: unknown): number {
+  if (typeof value === 'string') return value.length * 2;
+  if (typeof value !== 'object' || value === null) return 8;
+
   let nodes = 0;
   let bytes = 0;
   const stack: unknown[] = [value];
-  const seen = new Set<object>();
-
   while (stack.length > 0 && nodes < ESTIMATE_NODE_LIMIT) {
     const item = stack.pop();
     nodes++;
@@ -49,16 +51,14 @@ export function estimateValueBytes(value: unknown): number {
       bytes += 8;
       continue;
     }
-    if (seen.has(item)) continue;
-    seen.add(item);
 
     if (item instanceof Map || item instanceof Set) {
       for (const part of item instanceof Map ? item.entries() : item.values()) stack.push(part);
       continue;
     }
-    for (const [name, child] of Object.entries(item)) {
+    for (const name of Object.keys(item)) {
       bytes += name.length * 2;
-      stack.push(child);
+      stack.push((item as Record<string, unknown>)[name]);
     }
   }
   return bytes;

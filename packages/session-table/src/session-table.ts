@@ -1,6 +1,8 @@
 import { silentLogger, type Clock, type ExpiredKeyData, type Logger } from '@triggerbox/core';
+import { copyValue } from './copy-value.js';
 import { Entry } from './entry.js';
 import { EvictionOrder } from './eviction-order.js';
+import { ReportQueue } from './report-queue.js';
 import { ExpiryWheel, bucketBoundaryMs } from './expiry-wheel.js';
 import { ENTRY_OVERHEAD_BYTES, estimateValueBytes, renderValueText } from './render.js';
 import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, decodeSnapshot, encodeEntry } from './snapshot.js';
@@ -18,6 +20,7 @@ import {
   describeValue,
   parseSessionOptions,
   sessionError,
+  validateItem,
   validateKey,
   type ParsedSessionOptions,
 } from './validate.js';
@@ -34,7 +37,7 @@ export interface SessionTableOptions {
 
 /** Copies an object value on its way out, so the caller cannot change the table through it. */
 function copyOut(value: unknown): unknown {
-  return typeof value === 'object' && value !== null ? structuredClone(value) : value;
+  return typeof value === 'object' && value !== null ? copyValue(value) : value;
 }
 
 /**
@@ -52,7 +55,7 @@ export class SessionTable {
   #nextCas = 1n;
 
   /** Evicted notify keys not yet handed out by `drainEvicted` or `sweep`, oldest first. */
-  #evictedReports: ExpiredKeyData[] = [];
+  readonly #evictedReports: ReportQueue;
   #totalItems = 0;
   #evictions = 0;
   #expired = 0;
@@ -70,6 +73,7 @@ export class SessionTable {
     this.#clock = options.clock;
     this.#logger = options.logger ?? silentLogger;
     this.#capacity = capacity;
+    this.#evictedReports = new ReportQueue(capacity);
   }
 
   get size(): number {
@@ -197,7 +201,7 @@ export class SessionTable {
    * unique. `expired` removes the key at once without a report. The table keeps its own copy of `data`.
    */
   storeItem(key: string, data: Buffer, flags: number, expiry: ItemExpiry): bigint {
-    this.#validateItem(key, data, flags, expiry);
+    validateItem(key, data, flags, expiry);
     const nowMs = this.#clock.nowMs();
 
     if (expiry.kind === 'expired' || (expiry.kind === 'at' && expiry.atMs <= nowMs)) {
@@ -219,7 +223,7 @@ export class SessionTable {
 
   /** Changes the expiry of a live item, keeping its CAS unique. Returns false when absent or past its deadline. */
   touchItem(key: string, expiry: ItemExpiry): boolean {
-    this.#validateItem(key, null, 0, expiry);
+    validateItem(key, null, 0, expiry);
     const entry = this.#entries.get(key);
     if (entry === undefined || this.#isPastDeadline(entry)) return false;
 
@@ -258,7 +262,6 @@ export class SessionTable {
     const reports = this.drainEvicted();
 
     for (const entry of this.#wheel.takeDue(nowMs)) {
-      entry.bucketMs = null;
       this.#delete(entry);
       this.#expired++;
       if (entry.notify) reports.push({ name: entry.key, value: entry.triggerValue(), age: nowMs - entry.ageStartMs });
@@ -273,9 +276,7 @@ export class SessionTable {
 
   /** Returns the notify keys evicted for capacity since the last call or sweep, and clears that list. */
   drainEvicted(): ExpiredKeyData[] {
-    const reports = this.#evictedReports;
-    this.#evictedReports = [];
-    return reports;
+    return this.#evictedReports.drain();
   }
 
   stats(): SessionTableStats {
@@ -296,12 +297,20 @@ export class SessionTable {
   snapshot(): TableSnapshot {
     const nowMs = this.#clock.nowMs();
     const entries = [...this.#entries.values()].sort((a, b) => a.sequence - b.sequence);
+    const encoded = entries.map((entry) => encodeEntry(entry, nowMs));
+    const textKeys = encoded.filter((entry) => entry.encoding === 'text').map((entry) => entry.key);
+    if (textKeys.length > 0) {
+      this.#logger.warn('session values saved as text because JSON cannot encode them', {
+        count: textKeys.length,
+        firstKey: textKeys[0],
+      });
+    }
     return {
       format: SNAPSHOT_FORMAT,
       version: SNAPSHOT_VERSION,
       savedAtMs: nowMs,
       nextCas: this.#nextCas.toString(),
-      entries: entries.map((entry) => encodeEntry(entry, nowMs)),
+      entries: encoded,
     };
   }
 
@@ -386,13 +395,10 @@ export class SessionTable {
     this.#evictions++;
     if (!victim.notify) return;
 
-    if (this.#evictedReports.length >= this.#capacity) {
-      this.#evictedReports.shift();
-      if (this.#evictedReportsDropped++ === 0) {
-        this.#logger.warn('evicted key reports dropped because sweep() was not called', { capacity: this.#capacity });
-      }
+    const report = { name: victim.key, value: victim.triggerValue(), age: nowMs - victim.ageStartMs };
+    if (this.#evictedReports.push(report) && this.#evictedReportsDropped++ === 0) {
+      this.#logger.warn('evicted key reports dropped because sweep() was not called', { capacity: this.#capacity });
     }
-    this.#evictedReports.push({ name: victim.key, value: victim.triggerValue(), age: nowMs - victim.ageStartMs });
   }
 
   #delete(entry: Entry): void {
@@ -450,28 +456,11 @@ export class SessionTable {
     this.#totalItems++;
   }
 
-  #validateItem(key: unknown, data: Buffer | null, flags: number, expiry: ItemExpiry): void {
-    let problem: string | null = null;
-    if (typeof key !== 'string' || key.length === 0) problem = `key ${describeValue(key)} is not a non-empty string`;
-    else if (data !== null && !Buffer.isBuffer(data)) problem = `data for key "${key}" is ${describeValue(data)}, not a Buffer`;
-    else if (!Number.isInteger(flags) || flags < 0 || flags > 0xffff_ffff) problem = `flags ${describeValue(flags)} are not an unsigned 32-bit integer`;
-    else if (!isItemExpiry(expiry)) problem = `expiry ${JSON.stringify(expiry)} is not {kind: 'never' | 'expired'} or {kind: 'at', atMs}`;
-    if (problem === null) return;
-    throw sessionError('TB_ERR_SESSION_INVALID_ITEM', `SessionTable item operation: ${problem}.`);
-  }
-
   #clear(): void {
     this.#entries.clear();
     this.#evictionOrder.clear();
     this.#wheel.clear();
-    this.#evictedReports = [];
+    this.#evictedReports.drain();
     this.#bytes = 0;
   }
-}
-
-function isItemExpiry(expiry: unknown): expiry is ItemExpiry {
-  if (typeof expiry !== 'object' || expiry === null) return false;
-  const { kind, atMs } = expiry as { kind?: unknown; atMs?: unknown };
-  if (kind === 'never' || kind === 'expired') return true;
-  return kind === 'at' && typeof atMs === 'number' && Number.isFinite(atMs);
 }

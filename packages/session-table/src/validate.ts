@@ -1,6 +1,7 @@
 import { createError, type TriggerboxError } from '@triggerbox/core';
+import { copyValue } from './copy-value.js';
 import { SESSION_ERROR_CODES, type SessionErrorCode } from './errors.js';
-import type { Priority, SessionOptions } from './types.js';
+import type { ItemExpiry, Priority, SessionOptions } from './types.js';
 
 const OPTION_NAMES = ['expire', 'notify', 'priority'];
 
@@ -101,7 +102,7 @@ export function parseSessionOptions(method: string, options: unknown): ParsedSes
 
 /**
  * Returns a copy of `value` that the caller cannot change through references it keeps.
- * Primitives are returned as they are; objects go through structuredClone.
+ * Primitives are returned as they are, and objects are deep-copied by `copyValue`.
  */
 export function cloneValue(method: string, value: unknown): unknown {
   switch (typeof value) {
@@ -127,7 +128,7 @@ export function cloneValue(method: string, value: unknown): unknown {
   if (value === null) return null;
 
   try {
-    return structuredClone(value);
+    return copyValue(value);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw sessionError(
@@ -136,4 +137,27 @@ export function cloneValue(method: string, value: unknown): unknown {
       error,
     );
   }
+}
+
+function isItemExpiry(expiry: unknown): expiry is ItemExpiry {
+  if (typeof expiry !== 'object' || expiry === null) return false;
+  const { kind, atMs } = expiry as { kind?: unknown; atMs?: unknown };
+  if (kind === 'never' || kind === 'expired') return true;
+  return kind === 'at' && typeof atMs === 'number' && Number.isFinite(atMs);
+}
+
+/** Throws TB_ERR_SESSION_INVALID_ITEM when the memcached front end passes a malformed item. */
+export function validateItem(key: unknown, data: Buffer | null, flags: number, expiry: ItemExpiry): void {
+  let problem: string | null = null;
+  if (typeof key !== 'string' || key.length === 0) {
+    problem = `key ${describeValue(key)} is not a non-empty string`;
+  } else if (data !== null && !Buffer.isBuffer(data)) {
+    problem = `data for key "${key}" is ${describeValue(data)}, not a Buffer`;
+  } else if (!Number.isInteger(flags) || flags < 0 || flags > 0xffff_ffff) {
+    problem = `flags ${describeValue(flags)} are not an unsigned 32-bit integer`;
+  } else if (!isItemExpiry(expiry)) {
+    problem = `expiry ${JSON.stringify(expiry)} is not {kind: 'never' | 'expired'} or {kind: 'at', atMs}`;
+  }
+  if (problem === null) return;
+  throw sessionError('TB_ERR_SESSION_INVALID_ITEM', `SessionTable item operation: ${problem}.`);
 }

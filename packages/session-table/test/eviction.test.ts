@@ -96,3 +96,14 @@ test('eviction: report queue is bounded', () => {
   assert.deepEqual(reports.map((report) => report.name), ['k6', 'k7']);
   assert.equal(table.stats().evictedReportsDropped, 6);
 });
+
+test('eviction: long overflow keeps newest reports', () => {
+  const clock = new VirtualClock(0);
+  const table = new SessionTable({ clock, capacity: 100 });
+  for (let i = 0; i < 5_100; i++) table.add(`k${i}`, i, { notify: true });
+  const reports = table.drainEvicted();
+  assert.equal(reports.length, 100);
+  assert.equal(reports[0]?.name, 'k4900');
+  assert.equal(reports[99]?.name, 'k4999');
+  assert.equal(table.stats().evictedReportsDropped, 4_900);
+});

@@ -153,3 +153,48 @@ test('values: Date and Map survive copying', () => {
   assert.equal((table.lookup('d') as Date).getTime(), 5_000);
   assert.equal((table.lookup('m') as Map<string, number>).get('a'), 1);
 });
+
+test('values: cyclic objects keep their cycle', () => {
+  const { table } = newTable();
+  const cyclic: Record<string, unknown> = { name: 'loop' };
+  cyclic.self = cyclic;
+  table.add('k', cyclic);
+  const copy = table.lookup('k') as Record<string, unknown>;
+  assert.notEqual(copy, cyclic);
+  assert.equal(copy.self, copy);
+  assert.equal(copy.name, 'loop');
+});
+
+test('values: own __proto__ key stays a property', () => {
+  const { table } = newTable();
+  const parsed = JSON.parse('{"__proto__": {"polluted": true}, "a": 1}') as Record<string, unknown>;
+  table.add('k', parsed);
+  const copy = table.lookup('k') as Record<string, unknown>;
+  assert.equal(Object.getPrototypeOf(copy), Object.prototype);
+  assert.deepEqual(Object.keys(copy), ['__proto__', 'a']);
+  assert.equal(({} as Record<string, unknown>).polluted, undefined);
+});
+
+test('values: class instances become plain objects', () => {
+  const { table } = newTable();
+  class Point {
+    constructor(
+      public x: number,
+      public y: number,
+    ) {}
+  }
+  table.add('k', new Point(1, 2));
+  const copy = table.lookup('k');
+  assert.deepEqual(copy, { x: 1, y: 2 });
+  assert.equal(copy instanceof Point, false);
+});
+
+test('values: deep nesting is copied', () => {
+  const { table } = newTable();
+  let deep: Record<string, unknown> = { leaf: true };
+  for (let level = 0; level < 200; level++) deep = { next: deep };
+  table.add('k', deep);
+  let node = table.lookup('k') as Record<string, unknown>;
+  for (let level = 0; level < 200; level++) node = node.next as Record<string, unknown>;
+  assert.deepEqual(node, { leaf: true });
+});

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { VirtualClock } from '@triggerbox/core';
+import { VirtualClock, createLogger } from '@triggerbox/core';
 import { SessionTable, PRIORITY_HIGH, PRIORITY_LOW, type TableSnapshot } from '../src/index.js';
 
 test('snapshot: JSON round trip keeps everything', () => {
@@ -101,4 +101,15 @@ test('restore: invalid snapshot leaves table unchanged', () => {
     );
   }
   assert.equal(table.lookup('keep'), 1);
+});
+
+test('snapshot: text fallback is logged', () => {
+  const lines: string[] = [];
+  const logger = createLogger({ level: 'debug', write: (line) => lines.push(line) });
+  const table = new SessionTable({ clock: new VirtualClock(0), logger });
+  table.add('big', 5n);
+  table.add('plain', 'x');
+  table.snapshot();
+  assert.equal(lines.length, 1);
+  assert.match(lines[0]!, /^warn session values saved as text .* count=1 firstKey=big$/);
 });
