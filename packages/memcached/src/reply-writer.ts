@@ -1,0 +1,134 @@
+/** Size of each staging buffer that small replies are copied into. */
+const STAGING_BYTES = 64 * 1024;
+
+/** Values at least this long are queued by reference instead of copied. */
+const COPY_LIMIT_BYTES = 4 * 1024;
+
+/**
+ * Collects the replies of one batch of commands so the connection sends them in one write.
+ * Short pieces are copied into a staging buffer that is handed out slice by slice and never
+ * rewritten, because the socket keeps each slice until the kernel took it. Long values, which
+ * the session table never modifies in place, are queued by reference.
+ */
+export class ReplyWriter {
+  #staging: Buffer = Buffer.allocUnsafe(STAGING_BYTES);
+  /** First staging byte not yet moved into `#chunks`. */
+  #sealedUpTo = 0;
+  #position = 0;
+  #chunks: Buffer[] = [];
+  #length = 0;
+
+  #markStaging: Buffer | null = null;
+  #markSealedUpTo = 0;
+  #markPosition = 0;
+  #markChunkCount = 0;
+  #markLength = 0;
+
+  /** Called after each complete reply; the UDP transport frames replies one by one. */
+  onReplyEnd: (() => void) | null = null;
+
+  /** Bytes collected and not yet taken. */
+  get length(): number {
+    return this.#length;
+  }
+
+  /** Appends text whose characters are all below U+0100 (protocol lines, numbers). */
+  writeLatin1(text: string): void {
+    this.#reserve(text.length);
+    this.#position += this.#staging.write(text, this.#position, 'latin1');
+    this.#length += text.length;
+  }
+
+  /** Appends a copy of `source[start, end)`. */
+  writeCopy(source: Buffer, start: number, end: number): void {
+    const byteCount = end - start;
+    this.#reserve(byteCount);
+    source.copy(this.#staging, this.#position, start, end);
+    this.#position += byteCount;
+    this.#length += byteCount;
+  }
+
+  /** Appends a buffer that stays unchanged until it is written (item data). */
+  writeStable(data: Buffer): void {
+    if (data.length < COPY_LIMIT_BYTES) {
+      this.writeCopy(data, 0, data.length);
+      return;
+    }
+    this.#seal();
+    this.#chunks.push(data);
+    this.#length += data.length;
+  }
+
+  writeUInt8(value: number): void {
+    this.#reserve(1);
+    this.#staging[this.#position++] = value;
+    this.#length += 1;
+  }
+
+  writeUInt16BE(value: number): void {
+    this.#reserve(2);
+    this.#position = this.#staging.writeUInt16BE(value, this.#position);
+    this.#length += 2;
+  }
+
+  writeUInt32BE(value: number): void {
+    this.#reserve(4);
+    this.#position = this.#staging.writeUInt32BE(value, this.#position);
+    this.#length += 4;
+  }
+
+  writeBigUInt64BE(value: bigint): void {
+    this.#reserve(8);
+    this.#position = this.#staging.writeBigUInt64BE(value, this.#position);
+    this.#length += 8;
+  }
+
+  /** Signals the end of one command's reply. */
+  endReply(): void {
+    if (this.onReplyEnd !== null) this.onReplyEnd();
+  }
+
+  /** Remembers the current end, so a multi-key reply can be dropped when a later key is invalid. */
+  setMark(): void {
+    this.#markStaging = this.#staging;
+    this.#markSealedUpTo = this.#sealedUpTo;
+    this.#markPosition = this.#position;
+    this.#markChunkCount = this.#chunks.length;
+    this.#markLength = this.#length;
+  }
+
+  /** Drops everything written since `setMark`. Valid only while nothing has been taken since. */
+  rollbackToMark(): void {
+    if (this.#markStaging === null) return;
+    this.#chunks.length = this.#markChunkCount;
+    this.#staging = this.#markStaging;
+    this.#sealedUpTo = this.#markSealedUpTo;
+    this.#position = this.#markPosition;
+    this.#length = this.#markLength;
+    this.#markStaging = null;
+  }
+
+  /** Hands out everything collected, in order, and starts empty. */
+  take(): Buffer[] {
+    this.#seal();
+    const chunks = this.#chunks;
+    this.#chunks = [];
+    this.#length = 0;
+    this.#markStaging = null;
+    return chunks;
+  }
+
+  #reserve(byteCount: number): void {
+    if (this.#position + byteCount <= this.#staging.length) return;
+    this.#seal();
+    this.#staging = Buffer.allocUnsafe(Math.max(STAGING_BYTES, byteCount));
+    this.#sealedUpTo = 0;
+    this.#position = 0;
+  }
+
+  #seal(): void {
+    if (this.#position === this.#sealedUpTo) return;
+    this.#chunks.push(this.#staging.subarray(this.#sealedUpTo, this.#position));
+    this.#sealedUpTo = this.#position;
+  }
+}

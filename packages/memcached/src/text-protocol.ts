@@ -1,0 +1,284 @@
+import type { InputBuffer } from './input-buffer.js';
+import type { StoreMode } from './item-operations.js';
+import { MAX_TEXT_LINE_BYTES } from './limits.js';
+import type { ProtocolContext, ProtocolSession, SessionStatus } from './protocol-context.js';
+import type { ReplyWriter } from './reply-writer.js';
+import {
+  runArithmetic,
+  runDelete,
+  runFlushAll,
+  runRetrieval,
+  runStats,
+  runStorage,
+  runTouch,
+  runVerbosity,
+  storeReply,
+  type CommandLine,
+  type PendingStore,
+  type TextSessionControl,
+} from './text-commands.js';
+
+const SPACE = 0x20;
+const CR = 0x0d;
+const LF = 0x0a;
+const NUL = 0x00;
+
+/** memcached 1.4 allows at most this many spaces before `get ` on an over-long line. */
+const MAX_LEADING_SPACES = 100;
+
+const GET_PREFIX = Buffer.from('get ', 'latin1');
+const GETS_PREFIX = Buffer.from('gets ', 'latin1');
+
+/**
+ * The memcached text protocol on one connection or datagram. Lines end at `\n` (a `\r` before
+ * it is dropped) and split on spaces only. Data blocks are taken by their byte count, never by
+ * searching for CRLF. A line that arrives in pieces is searched for `\n` once, not again per read.
+ */
+export class TextSession implements ProtocolSession, TextSessionControl {
+  readonly ctx: ProtocolContext;
+  readonly out: ReplyWriter;
+  /** Reply bytes this session may still queue before `process` returns `output-full`. */
+  outputBudget = Number.POSITIVE_INFINITY;
+
+  #line: CommandLine = { data: Buffer.alloc(0), starts: new Int32Array(16), ends: new Int32Array(16), count: 0 };
+  #pending: PendingStore | null = null;
+  #swallowRemaining = 0;
+  /** Bytes of the current partial line already searched for `\n`. */
+  #scannedBytes = 0;
+
+  constructor(ctx: ProtocolContext, out: ReplyWriter) {
+    this.ctx = ctx;
+    this.out = out;
+  }
+
+  get idle(): boolean {
+    return this.#pending === null && this.#swallowRemaining === 0;
+  }
+
+  process(input: InputBuffer): SessionStatus {
+    for (;;) {
+      if (this.out.length >= this.outputBudget) return 'output-full';
+
+      if (this.#swallowRemaining > 0) {
+        const byteCount = Math.min(this.#swallowRemaining, input.length);
+        if (byteCount === 0) return 'need-input';
+        input.consume(byteCount);
+        this.#swallowRemaining -= byteCount;
+        continue;
+      }
+
+      if (this.#pending !== null) {
+        if (input.length < this.#pending.byteCount + 2) return 'need-input';
+        this.#completeStore(input, this.#pending);
+        continue;
+      }
+
+      if (input.length === 0) return 'need-input';
+      const status = this.#processLine(input);
+      if (status !== null) return status;
+    }
+  }
+
+  reply(line: string, noreply: boolean): void {
+    if (!noreply) this.out.writeLatin1(`${line}\r\n`);
+  }
+
+  expectData(store: PendingStore): void {
+    this.#pending = store;
+  }
+
+  swallow(byteCount: number): void {
+    this.#swallowRemaining = byteCount;
+  }
+
+  /** Handles one command line if a whole one is buffered; returns a status to stop the loop. */
+  #processLine(input: InputBuffer): SessionStatus | null {
+    const data = input.data;
+    const start = input.start;
+    const newline = input.indexOfNewline(start + this.#scannedBytes);
+    if (newline === -1) {
+      this.#scannedBytes = input.length;
+      return this.#checkPartialLine(input);
+    }
+    this.#scannedBytes = 0;
+
+    // The 1024-byte rule is applied to whole lines too, so the outcome does not depend on how
+    // TCP happened to split the stream.
+    if (newline - start > MAX_TEXT_LINE_BYTES && !isRetrievalLine(data, start, newline)) {
+      this.ctx.counters.longLineKicks++;
+      return 'close';
+    }
+
+    let lineEnd = newline;
+    if (lineEnd > start && data[lineEnd - 1] === CR) lineEnd--;
+    this.#tokenize(data, start, lineEnd);
+    const status = this.#dispatch();
+    input.consume(newline + 1 - start);
+    if (this.#pending === null) this.out.endReply();
+    return status;
+  }
+
+  /**
+   * A line without `\n` yet: memcached 1.4 closes the connection once such a line passes 1024
+   * bytes, unless it is a `get`/`gets`, whose key lists may be long. Those are bounded by
+   * `maxBufferBytes` instead.
+   */
+  #checkPartialLine(input: InputBuffer): SessionStatus {
+    const length = input.length;
+    if (length <= MAX_TEXT_LINE_BYTES) return 'need-input';
+    if (!isRetrievalLine(input.data, input.start, input.end)) {
+      this.ctx.counters.longLineKicks++;
+      return 'close';
+    }
+    if (length > this.ctx.limits.maxBufferBytes) {
+      this.ctx.counters.bufferKicks++;
+      this.out.writeLatin1('SERVER_ERROR out of memory reading request\r\n');
+      return 'close';
+    }
+    return 'need-input';
+  }
+
+  /**
+   * Splits `data[start, end)` into words at spaces. A NUL byte ends the line, because
+   * memcached's tokenizer works on a C string.
+   */
+  #tokenize(data: Buffer, start: number, end: number): void {
+    const line = this.#line;
+    line.data = data;
+    let count = 0;
+    let i = start;
+
+    for (;;) {
+      while (i < end && data[i] === SPACE) i++;
+      if (i >= end || data[i] === NUL) break;
+
+      const wordStart = i;
+      while (i < end && data[i] !== SPACE && data[i] !== NUL) i++;
+      if (count === line.starts.length) this.#growWords();
+      line.starts[count] = wordStart;
+      line.ends[count] = i;
+      count++;
+    }
+    line.count = count;
+  }
+
+  #growWords(): void {
+    const line = this.#line;
+    const starts = new Int32Array(line.starts.length * 2);
+    const ends = new Int32Array(line.ends.length * 2);
+    starts.set(line.starts);
+    ends.set(line.ends);
+    line.starts = starts;
+    line.ends = ends;
+  }
+
+  /** Runs the tokenized line. Word counts outside a command's range give ERROR, as in memcached 1.4. */
+  #dispatch(): SessionStatus | null {
+    const line = this.#line;
+    const count = line.count;
+    if (count === 0) {
+      this.reply('ERROR', false);
+      return null;
+    }
+
+    const nameLength = line.ends[0]! - line.starts[0]!;
+    const name = nameLength <= 9 ? line.data.toString('latin1', line.starts[0]!, line.ends[0]!) : '';
+    switch (name) {
+      case 'get':
+      case 'bget':
+      case 'gets':
+        if (count < 2) break;
+        runRetrieval(this, line, name === 'gets');
+        return null;
+      case 'set':
+      case 'add':
+      case 'replace':
+      case 'append':
+      case 'prepend':
+        if (count !== 5 && count !== 6) break;
+        runStorage(this, line, name as StoreMode);
+        return null;
+      case 'cas':
+        if (count < 6) break;
+        runStorage(this, line, 'cas');
+        return null;
+      case 'delete':
+        if (count < 2 || count > 4) break;
+        runDelete(this, line);
+        return null;
+      case 'incr':
+      case 'decr':
+        if (count !== 3 && count !== 4) break;
+        runArithmetic(this, line, name === 'incr');
+        return null;
+      case 'touch':
+        if (count !== 3 && count !== 4) break;
+        runTouch(this, line);
+        return null;
+      case 'stats':
+        runStats(this, line);
+        return null;
+      case 'flush_all':
+        if (count > 3) break;
+        runFlushAll(this, line);
+        return null;
+      case 'version':
+        if (count !== 1) break;
+        this.reply(`VERSION ${this.ctx.version}`, false);
+        return null;
+      case 'verbosity':
+        if (count !== 2 && count !== 3) break;
+        runVerbosity(this, line);
+        return null;
+      case 'quit':
+        if (count !== 1) break;
+        return 'close';
+    }
+    this.reply('ERROR', false);
+    return null;
+  }
+
+  /**
+   * Finishes a storage command once `<bytes>` + 2 octets are buffered. They must end in CRLF,
+   * else the reply is `CLIENT_ERROR bad data chunk` and nothing is stored. Either way exactly
+   * that many octets are consumed and what follows is the next command.
+   */
+  #completeStore(input: InputBuffer, store: PendingStore): void {
+    const data = input.data;
+    const valueStart = input.start;
+    const valueEnd = valueStart + store.byteCount;
+    this.ctx.counters.cmdSet++;
+
+    if (data[valueEnd] !== CR || data[valueEnd + 1] !== LF) {
+      this.reply('CLIENT_ERROR bad data chunk', store.noreply);
+    } else {
+      const value = data.subarray(valueStart, valueEnd);
+      const result = this.ctx.ops.store(
+        store.mode,
+        store.key,
+        store.keyByteCount,
+        value,
+        store.flags,
+        store.expiry,
+        store.casUnique,
+      );
+      this.reply(storeReply(result.outcome), store.noreply);
+    }
+
+    this.#pending = null;
+    input.consume(store.byteCount + 2);
+    this.out.endReply();
+  }
+}
+
+/** True when a line starts with `get ` or `gets ` after at most 100 spaces. */
+function isRetrievalLine(data: Buffer, start: number, end: number): boolean {
+  let i = start;
+  while (i < end && data[i] === SPACE) i++;
+  if (i - start > MAX_LEADING_SPACES) return false;
+  return startsWith(data, i, end, GET_PREFIX) || startsWith(data, i, end, GETS_PREFIX);
+}
+
+function startsWith(data: Buffer, at: number, end: number, prefix: Buffer): boolean {
+  return end - at >= prefix.length && data.compare(prefix, 0, prefix.length, at, at + prefix.length) === 0;
+}
