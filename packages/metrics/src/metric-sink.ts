@@ -2,7 +2,7 @@ import { CYCLE_MS, type Clock } from '@triggerbox/core';
 import { CycleStore } from './cycle-store.js';
 import { formatJson, formatTable } from './format-text.js';
 import { formatPrometheus } from './format-prometheus.js';
-import { RowStore, compareRows, rowKey, toRow } from './row-store.js';
+import { TotalsIndex, compareRows, toRow } from './row-store.js';
 import type { CycleRow, MetricRow, MetricSource, MetricType, RecordOptions } from './types.js';
 import {
   acceptItem,
@@ -44,7 +44,7 @@ function validateRetention(name: string, value: number): number {
  */
 export class MetricSink {
   readonly #clock: Clock;
-  readonly #totals = new RowStore();
+  readonly #totals = new TotalsIndex();
   readonly #cycles: CycleStore;
   readonly #highPrecisionCycles: CycleStore;
 
@@ -94,14 +94,13 @@ export class MetricSink {
     // freq repeats a value only for datasets and samplesets; other kinds record it once.
     const freq = type === 'dataset' || type === 'sampleset' ? parsed.freq : 1;
 
-    const key = rowKey(source, object, metric, type, detail);
     const nowMs = this.#clock.nowMs();
-    const total = this.#totals.get(key, source, object, metric, type, detail);
+    const total = this.#totals.get(source, object, metric, type, detail);
     total.aggregator.add(sample, freq);
 
     const cycleStartMs = this.#cycles.startOf(nowMs);
     if (total.cycleRow === null || total.cycleStartMs !== cycleStartMs) {
-      total.cycleRow = this.#cycles.rowsAt(nowMs).get(key, source, object, metric, type, detail);
+      total.cycleRow = this.#cycles.rowsAt(nowMs).get(total.key, source, object, metric, type, detail);
       total.cycleStartMs = cycleStartMs;
     }
     total.cycleRow.aggregator.add(sample, freq);
@@ -109,7 +108,7 @@ export class MetricSink {
     if (!parsed.highPrecision) return;
     const secondStartMs = this.#highPrecisionCycles.startOf(nowMs);
     if (total.highPrecisionRow === null || total.highPrecisionStartMs !== secondStartMs) {
-      total.highPrecisionRow = this.#highPrecisionCycles.rowsAt(nowMs).get(key, source, object, metric, type, detail);
+      total.highPrecisionRow = this.#highPrecisionCycles.rowsAt(nowMs).get(total.key, source, object, metric, type, detail);
       total.highPrecisionStartMs = secondStartMs;
     }
     total.highPrecisionRow.aggregator.add(sample, freq);
@@ -143,7 +142,7 @@ export class MetricSink {
 
   /** Returns the totals over the whole run, sorted by source, object, metric, type and detail. */
   rows(): MetricRow[] {
-    return [...this.#totals.rows.values()].map(toRow).sort(compareRows);
+    return this.#totals.values().map(toRow).sort(compareRows);
   }
 
   /**
@@ -179,7 +178,7 @@ export class MetricSink {
 
   /** Forgets every row and cycle. */
   reset(): void {
-    this.#totals.rows.clear();
+    this.#totals.clear();
     this.#cycles.clear();
     this.#highPrecisionCycles.clear();
   }

@@ -36,23 +36,34 @@ export class RowStore {
   get(key: string, source: MetricSource, object: string, metric: string, type: MetricType, detail: string | null): RowState {
     let state = this.rows.get(key);
     if (state === undefined) {
-      state = {
-        key,
-        source,
-        object,
-        metric,
-        type,
-        detail,
-        aggregator: createAggregator(type),
-        cycleRow: null,
-        cycleStartMs: Number.NaN,
-        highPrecisionRow: null,
-        highPrecisionStartMs: Number.NaN,
-      };
+      state = createRowState(key, source, object, metric, type, detail);
       this.rows.set(key, state);
     }
     return state;
   }
+}
+
+function createRowState(
+  key: string,
+  source: MetricSource,
+  object: string,
+  metric: string,
+  type: MetricType,
+  detail: string | null,
+): RowState {
+  return {
+    key,
+    source,
+    object,
+    metric,
+    type,
+    detail,
+    aggregator: createAggregator(type),
+    cycleRow: null,
+    cycleStartMs: Number.NaN,
+    highPrecisionRow: null,
+    highPrecisionStartMs: Number.NaN,
+  };
 }
 
 function compareText(a: string, b: string): number {
@@ -87,4 +98,70 @@ export function toRow(state: RowState): MetricRow {
     detail: state.detail,
     value: state.aggregator.summary(),
   };
+}
+
+/** Rows of one metric name under one object: the row without detail and the detail rows. */
+interface MetricNode {
+  plain: RowState | null;
+  details: Map<string, RowState> | null;
+}
+
+const SOURCE_INDEX: Record<MetricSource, number> = { application: 0, network: 1 };
+const TYPE_INDEX: Record<MetricType, number> = { count: 0, dataset: 1, sampleset: 2, max: 3, snap: 4, distinct: 5 };
+
+/**
+ * Run totals indexed by source and type, then object, metric and detail in nested maps. Each
+ * record hashes the caller's strings instead of building and hashing one concatenated key.
+ */
+export class TotalsIndex {
+  /** Per source and type (source * 6 + type): object name to metric name to node. */
+  #objects: Map<string, Map<string, MetricNode>>[] = TotalsIndex.#emptyObjects();
+  #rows: RowState[] = [];
+
+  static #emptyObjects(): Map<string, Map<string, MetricNode>>[] {
+    return Array.from({ length: 12 }, () => new Map<string, Map<string, MetricNode>>());
+  }
+
+  get(source: MetricSource, object: string, metric: string, type: MetricType, detail: string | null): RowState {
+    const objects = this.#objects[SOURCE_INDEX[source] * 6 + TYPE_INDEX[type]]!;
+    let metrics = objects.get(object);
+    if (metrics === undefined) {
+      metrics = new Map();
+      objects.set(object, metrics);
+    }
+    let node = metrics.get(metric);
+    if (node === undefined) {
+      node = { plain: null, details: null };
+      metrics.set(metric, node);
+    }
+
+    if (detail === null) {
+      node.plain ??= this.#create(source, object, metric, type, null);
+      return node.plain;
+    }
+    node.details ??= new Map();
+    let state = node.details.get(detail);
+    if (state === undefined) {
+      state = this.#create(source, object, metric, type, detail);
+      node.details.set(detail, state);
+    }
+    return state;
+  }
+
+  /** Returns every total row, in creation order. */
+  values(): readonly RowState[] {
+    return this.#rows;
+  }
+
+  clear(): void {
+    this.#objects = TotalsIndex.#emptyObjects();
+    this.#rows = [];
+  }
+
+  #create(source: MetricSource, object: string, metric: string, type: MetricType, detail: string | null): RowState {
+    const key = rowKey(source, object, metric, type, detail);
+    const state = createRowState(key, source, object, metric, type, detail);
+    this.#rows.push(state);
+    return state;
+  }
 }

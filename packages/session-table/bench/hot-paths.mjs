@@ -1,10 +1,9 @@
 #!/usr/bin/env node
-// Measures the hot paths of the session table and the metric sink on the compiled packages.
+// Measures the hot paths of the session table on the compiled package.
 // Run `npm run build` first, then: node packages/session-table/bench/hot-paths.mjs [operations]
 // Each case runs a fixed number of operations, so the script always ends by itself.
 import { VirtualClock } from '@triggerbox/core';
 import { SessionTable } from '@triggerbox/session-table';
-import { MetricSink } from '@triggerbox/metrics';
 
 const operations = Number(process.argv[2] ?? 1_000_000);
 const keyCount = 30_000;
@@ -16,7 +15,7 @@ function measure(name, count, operation) {
   for (let index = 0; index < count; index++) operation(index);
   const elapsedNs = Number(process.hrtime.bigint() - startNs);
   const perOpNs = elapsedNs / count;
-  console.log(`${name.padEnd(44)} ${(1e3 / perOpNs).toFixed(2).padStart(6)} M/s  ${perOpNs.toFixed(0).padStart(6)} ns/op`);
+  console.log(`${name.padEnd(44)} ${(1e9 / perOpNs).toFixed(0).padStart(10)} ops/s ${perOpNs.toFixed(0).padStart(9)} ns/op`);
 }
 
 const clock = new VirtualClock(1_700_000_000_000);
@@ -37,8 +36,3 @@ measure('structuredClone {score, tags[2]} (reference)', operations / 4, (i) => s
 measure('getItem trigger object (JSON cached)', operations, (i) => table.getItem(keys[i % keyCount]));
 measure('add new key, full table evicts', operations / 4, (i) => table.add(`new:${i}`, i, { expire: 60 }));
 
-const sink = new MetricSink({ clock });
-measure('record count', operations, () => sink.record('application', 'DNS', 'count', 'requests', null, 1));
-measure('record detail count, 1,000 keys', operations, (i) => sink.record('application', 'DNS', 'count', 'requests', keys[i % 1000], 1));
-measure('record dataset, 500 values', operations, (i) => sink.record('application', 'DNS', 'dataset', 'latency', null, i % 500));
-measure('record distinct, 30,000 items', operations, (i) => sink.record('application', 'DNS', 'distinct', 'clients', null, keys[i % keyCount]));

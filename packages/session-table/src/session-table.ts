@@ -417,11 +417,15 @@ export class SessionTable {
 
   /** Sets the `expire` option and the deadline, and files the entry in its new bucket. */
   #scheduleExpiry(entry: Entry, expireSeconds: number | null, deadlineMs: number | null): void {
-    this.#wheel.remove(entry);
+    const bucketMs = deadlineMs === null ? null : bucketBoundaryMs(deadlineMs);
     entry.expireSeconds = expireSeconds;
     entry.deadlineMs = deadlineMs;
-    entry.bucketMs = deadlineMs === null ? null : bucketBoundaryMs(deadlineMs);
     entry.viewCache = null;
+    // A rewrite that lands in the same bucket keeps its place: sweeps order by deadline anyway.
+    if (bucketMs === entry.bucketMs && (bucketMs === null || entry.bucket !== null)) return;
+
+    this.#wheel.remove(entry);
+    entry.bucketMs = bucketMs;
     this.#wheel.add(entry);
   }
 

@@ -168,3 +168,31 @@ test('nextSweepAtMs: skips emptied buckets', () => {
   table.remove('early');
   assert.equal(table.nextSweepAtMs(), 120_000);
 });
+
+test('expiry: new deadline in same bucket', () => {
+  const clock = new VirtualClock(0);
+  const table = new SessionTable({ clock });
+  table.add('a', 'a', { expire: 10, notify: true });
+  table.add('b', 'b', { expire: 5, notify: true });
+  clock.set(1_000);
+  table.replace('a', 'a2', { expire: 2 });
+  assert.equal(table.nextSweepAtMs(), 30_000);
+  clock.set(30_000);
+  assert.deepEqual(table.sweep(), [
+    { name: 'a', value: 'a2', age: 29_000 },
+    { name: 'b', value: 'b', age: 30_000 },
+  ]);
+});
+
+test('expiry: memcached rewrite moves bucket', () => {
+  const clock = new VirtualClock(0);
+  const table = new SessionTable({ clock });
+  table.storeItem('k', Buffer.from('1'), 0, { kind: 'at', atMs: 10_000 });
+  table.storeItem('k', Buffer.from('2'), 0, { kind: 'at', atMs: 70_000 });
+  assert.equal(table.nextSweepAtMs(), 90_000);
+  table.storeItem('k', Buffer.from('3'), 0, { kind: 'never' });
+  assert.equal(table.nextSweepAtMs(), null);
+  table.storeItem('k', Buffer.from('4'), 0, { kind: 'at', atMs: 20_000 });
+  clock.set(30_000);
+  assert.deepEqual(table.sweep(), [{ name: 'k', value: '4', age: 30_000 }]);
+});
