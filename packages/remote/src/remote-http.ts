@@ -110,9 +110,9 @@ export class RemoteHttp {
    */
   request(target: string, method: string, options: RemoteRequestOptions = {}, origin?: { trigger: string }): boolean {
     if (this.#closed) {
-      throw remoteError('TB_ERR_REMOTE_CLOSED', `Remote.HTTP("${target}"): the remote client is closed; no more requests can be sent.`);
+      throw remoteError('TB_ERR_REMOTE_CLOSED', `Remote.HTTP(${JSON.stringify(target)}): the remote client is closed; no more requests can be sent.`);
     }
-    const request = parseRequest(method, options);
+    const request = parseRequest(target, method, options);
 
     const state = this.#targets.get(target);
     if (state === undefined) {

@@ -172,18 +172,18 @@ function parseHeaders(
 }
 
 /** Validates the method name and returns it uppercased. */
-export function parseMethod(method: unknown): string {
+export function parseMethod(target: string, method: unknown): string {
   const upper = typeof method === 'string' ? method.toUpperCase() : '';
   if (!(REQUEST_METHODS as readonly string[]).includes(upper)) {
-    throw remoteError('TB_ERR_REMOTE_INVALID_METHOD', `Remote.HTTP: unsupported method ${describeValue(method)}; use one of ${REQUEST_METHODS.join(', ')}.`);
+    throw remoteError('TB_ERR_REMOTE_INVALID_METHOD', `Remote.HTTP(${JSON.stringify(target)}).request: unsupported method ${describeValue(method)}; use one of ${REQUEST_METHODS.join(', ')}.`);
   }
   return upper;
 }
 
 /** Validates request options and copies everything the caller could change after queuing. */
-export function parseRequest(method: unknown, options: unknown): ParsedRequest {
-  const parsedMethod = parseMethod(method);
-  const where = `Remote.HTTP ${parsedMethod.toLowerCase()}`;
+export function parseRequest(target: string, method: unknown, options: unknown): ParsedRequest {
+  const parsedMethod = parseMethod(target, method);
+  const where = `Remote.HTTP(${JSON.stringify(target)}).${parsedMethod.toLowerCase()}`;
   const record = options ?? {};
   if (!isPlainObject(record)) {
     throw remoteError('TB_ERR_REMOTE_INVALID_OPTION', `${where}: options must be an object such as {path: "/api", payload: "text"}, got ${describeValue(options)}.`);

@@ -129,7 +129,7 @@ test('request: rejects forbidden headers', async () => {
 test('request: rejects invalid options', async () => {
   const remote = new RemoteHttp({ targets: { feed: { url: 'http://127.0.0.1:9' } }, clock: new VirtualClock() });
   const cases: Array<[string, unknown, string, RegExp]> = [
-    ['POST', { path: 42 }, 'TB_ERR_REMOTE_INVALID_OPTION', /option path must be a string.*got 42/],
+    ['POST', { path: 42 }, 'TB_ERR_REMOTE_INVALID_OPTION', /^Remote\.HTTP\("feed"\)\.post: option path must be a string.*got 42/],
     ['POST', { path: 'api' }, 'TB_ERR_REMOTE_INVALID_OPTION', /must start with "\/"/],
     ['POST', { path: '/a b' }, 'TB_ERR_REMOTE_INVALID_OPTION', /percent-encode/],
     ['POST', { payload: 12 }, 'TB_ERR_REMOTE_INVALID_OPTION', /payload must be a string or a Uint8Array, got 12/],

@@ -30,8 +30,10 @@ export function findPosition(stack: string, origin: string): { line: number; col
   return null;
 }
 
+/** Appends " at file:line:column", dropping a final period of `text` so the position ends the sentence. */
 function withPosition(text: string, origin: string, line?: number, column?: number): string {
-  return line === undefined ? text : `${text} at ${origin}:${line}:${column}`;
+  if (line === undefined) return text;
+  return `${text.replace(/\.$/, '')} at ${origin}:${line}:${column}`;
 }
 
 /** Builds the error info for an exception the trigger threw during an event. */
