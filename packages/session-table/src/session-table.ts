@@ -198,7 +198,8 @@ export class SessionTable {
 
   /**
    * Stores bytes from a memcached client (priority NORMAL, notify true) and returns the new CAS
-   * unique. `expired` removes the key at once without a report. The table keeps its own copy of `data`.
+   * unique. `expired` removes the key at once without a report. The table keeps its own copy of
+   * `data`. A deadline equal to the stored one keeps the key's age, as for append and incr.
    */
   storeItem(key: string, data: Buffer, flags: number, expiry: ItemExpiry): bigint {
     validateItem(key, data, flags, expiry);
@@ -216,7 +217,9 @@ export class SessionTable {
     const entry = this.#entries.get(key) ?? this.#createEntry(key, nowMs);
     this.#setPriority(entry, PRIORITY_NORMAL);
     entry.notify = true;
-    this.#setExpiry(entry, expiry, nowMs);
+    // append, prepend and incr pass the current deadline back; that is no expiry change, so age goes on.
+    const sameDeadline = expiry.kind === 'never' ? entry.deadlineMs === null : entry.deadlineMs === expiry.atMs;
+    if (!sameDeadline) this.#setExpiry(entry, expiry, nowMs);
     this.#setBytes(entry, Buffer.from(data), flags);
     return entry.cas;
   }

@@ -191,3 +191,27 @@ test('increment: memcached string value throws', () => {
   table.storeItem('n', Buffer.from('5'), 0, NEVER);
   assert.throws(() => table.increment('n'), /written through memcached/);
 });
+
+test('storeItem: same deadline keeps age', () => {
+  const { table, clock } = newTable(0);
+  table.storeItem('k', Buffer.from('1'), 0, { kind: 'at', atMs: 100_000 });
+  clock.set(20_000);
+  table.storeItem('k', Buffer.from('12'), 0, { kind: 'at', atMs: 100_000 });
+  assert.deepEqual(table.getOptions('k'), { expire: 100, notify: true, priority: PRIORITY_NORMAL });
+  clock.set(40_000);
+  table.storeItem('k', Buffer.from('123'), 0, { kind: 'at', atMs: 110_000 });
+  assert.deepEqual(table.getOptions('k'), { expire: 70, notify: true, priority: PRIORITY_NORMAL });
+  clock.set(120_000);
+  assert.deepEqual(table.sweep(), [{ name: 'k', value: '123', age: 80_000 }]);
+});
+
+test('storeItem: never on never keeps age', () => {
+  const clock = new VirtualClock(0);
+  const table = new SessionTable({ clock, capacity: 1 });
+  table.storeItem('k', Buffer.from('1'), 0, NEVER);
+  clock.set(50_000);
+  table.storeItem('k', Buffer.from('2'), 0, NEVER);
+  clock.set(60_000);
+  table.add('other', 1);
+  assert.deepEqual(table.drainEvicted(), [{ name: 'k', value: '2', age: 60_000 }]);
+});
