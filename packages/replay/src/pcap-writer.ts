@@ -161,6 +161,7 @@ export class PcapWriter {
 
   #writePacketBlock(data: Uint8Array, originalLength: number, timestampNs: bigint, interfaceId: number, spec: Required<PcapngInterfaceSpec>, obsolete: boolean): void {
     const units = (timestampNs - BigInt(spec.timestampOffsetSeconds) * 1_000_000_000n) * unitsPerSecond(spec.timestampResolution) / 1_000_000_000n;
+    if (units < 0n) invalid(`timestamp ${timestampNs} ns is before the interface's if_tsoffset of ${spec.timestampOffsetSeconds} s`);
     const body = Buffer.alloc(20 + padded(data.length));
     if (obsolete) {
       this.#u16(body, 0, interfaceId);

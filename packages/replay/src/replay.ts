@@ -241,6 +241,10 @@ class CaptureReplay implements ReplaySession {
     if (isPcap(head)) return new PcapCursor(input, reportFault);
     if (isPcapng(head)) return new PcapngCursor(input, reportFault);
     if (looksLikeJsonLines(head)) return new JsonlCursor(input, reportFault);
+    if (head.length === 0 && input.endFault !== null) {
+      reportFault(input.endFault, `${input.name}: ${input.endError?.message ?? 'read failed'}`);
+      return null;
+    }
     if (head.length === 0) {
       this.#options.logger.warn('capture input is empty', { input: input.name });
       return null;
