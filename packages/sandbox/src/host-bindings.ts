@@ -1,10 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { TriggerboxError, type Clock } from '@triggerbox/core';
 import type { SessionTable } from '@triggerbox/session-table';
-import type { RemoteHttp } from '@triggerbox/remote';
+import type { RemoteHttp, RemoteRequestOptions } from '@triggerbox/remote';
 import type { EventBatch } from './batch.js';
 import type { FlowStores } from './flow-stores.js';
-import type { BatchColumnName, HostCallbacks, HostReply } from './isolate-contract.js';
+import { HOST_ERROR_MARK, type BatchColumnName, type HostCallbacks } from './isolate-contract.js';
 import { SANDBOX_LIMITS } from './limits.js';
 import { RepeatLimiter } from './repeat-limiter.js';
 
@@ -21,23 +21,22 @@ export interface HostServices {
   outputLimiter: RepeatLimiter;
 }
 
-/** Number of arguments each Session method takes; extra arguments are ignored as on the sensor. */
-const SESSION_ARITY: Record<string, number> = {
-  add: 3,
-  lookup: 1,
-  modify: 3,
-  replace: 3,
-  update: 3,
-  remove: 1,
-  increment: 2,
-  getOptions: 1,
-};
-
 const HASH_ALGORITHMS = new Set(['md5', 'sha1', 'sha256', 'sha512']);
 
-function failure(error: unknown): HostReply {
-  if (error instanceof TriggerboxError) return [false, error.code, error.message];
-  return [false, 'TB_ERR_SANDBOX_ISOLATE_FAILED', error instanceof Error ? error.message : String(error)];
+/** Builds the error a callback throws into the isolate; see HOST_ERROR_MARK for the format. */
+function hostError(code: string, message: string): Error {
+  return new Error(`${HOST_ERROR_MARK}${code}${HOST_ERROR_MARK}${message}`);
+}
+
+/** Runs `call`, rethrowing a TriggerboxError in the host error format so the isolate keeps its code. */
+function forward<T>(call: () => T, rename?: [string, string]): T {
+  try {
+    return call();
+  } catch (error) {
+    if (!(error instanceof TriggerboxError)) throw error;
+    const message = rename === undefined ? error.message : error.message.replaceAll(rename[0], rename[1]);
+    throw hostError(error.code, message);
+  }
 }
 
 /** Cuts `text` to at most `maxBytes` UTF-8 bytes without splitting a character. */
@@ -49,33 +48,28 @@ export function truncateUtf8(text: string, maxBytes: number): string {
   return bytes.subarray(0, end).toString('utf8');
 }
 
-function callSession(session: SessionTable, method: string, args: unknown[]): HostReply {
-  const arity = SESSION_ARITY[method];
-  if (arity === undefined) return [false, 'TB_ERR_SANDBOX_INVALID_ARGUMENT', `Session.${method} is not a Session method.`];
-  const table = session as unknown as Record<string, (...values: unknown[]) => unknown>;
-  const tableMethod = method === 'update' ? 'replace' : method;
-  try {
-    return [true, table[tableMethod]?.apply(session, args.slice(0, arity)) ?? null];
-  } catch (error) {
-    const reply = failure(error);
-    // Errors name the method the trigger called, not the one `update` forwards to.
-    if (method === 'update' && !reply[0]) reply[2] = reply[2].replaceAll('Session.replace', 'Session.update');
-    return reply;
-  }
-}
-
-/** Builds the host callbacks bound into the isolate of the trigger named `triggerName`. */
+/**
+ * Builds the host callbacks bound into the isolate of the trigger named `triggerName`. Session
+ * calls pass their arguments on unchecked, because SessionTable validates them itself.
+ */
 export function createHostCallbacks(triggerName: string, services: HostServices): HostCallbacks {
-  return {
-    session: (method, args) => callSession(services.session, method, Array.isArray(args) ? args : []),
+  const session = services.session as unknown as Record<string, (...values: unknown[]) => unknown>;
+  const table = services.session;
 
-    remote: (target, method, options) => {
-      try {
-        return [true, services.remote.request(target, method, options as never, { trigger: triggerName })];
-      } catch (error) {
-        return failure(error);
-      }
-    },
+  return {
+    sessionAdd: (key, value, options) => forward(() => session.add?.call(table, key, value, options)),
+    sessionLookup: (key) => forward(() => session.lookup?.call(table, key)),
+    sessionModify: (key, value, options) => forward(() => session.modify?.call(table, key, value, options)),
+    sessionReplace: (key, value, options) => forward(() => session.replace?.call(table, key, value, options)),
+    // Errors name the method the trigger called, not the one `update` forwards to.
+    sessionUpdate: (key, value, options) =>
+      forward(() => session.replace?.call(table, key, value, options), ['Session.replace', 'Session.update']),
+    sessionRemove: (key) => forward(() => session.remove?.call(table, key)),
+    sessionIncrement: (key, count) => forward(() => session.increment?.call(table, key, count)),
+    sessionGetOptions: (key) => forward(() => session.getOptions?.call(table, key)),
+
+    remote: (target, method, options) =>
+      forward(() => services.remote.request(target, method, options as RemoteRequestOptions, { trigger: triggerName })),
 
     output: (kind, text) => {
       const message = truncateUtf8(String(text), SANDBOX_LIMITS.maxMessageBytes);
@@ -86,21 +80,16 @@ export function createHostCallbacks(triggerName: string, services: HostServices)
     },
 
     hash: (algorithm, input) => {
-      if (!HASH_ALGORITHMS.has(algorithm)) return [false, 'TB_ERR_SANDBOX_INVALID_ARGUMENT', `${algorithm} is not a supported hash.`];
+      if (!HASH_ALGORITHMS.has(algorithm)) throw hostError('TB_ERR_SANDBOX_INVALID_ARGUMENT', `${algorithm} is not a supported hash.`);
       if (typeof input !== 'string' && !(input instanceof Uint8Array)) {
-        return [false, 'TB_ERR_SANDBOX_INVALID_ARGUMENT', `${algorithm}: the input must be a string or a Uint8Array.`];
+        throw hostError('TB_ERR_SANDBOX_INVALID_ARGUMENT', `${algorithm}: the input must be a string or a Uint8Array.`);
       }
-      return [true, createHash(algorithm).update(input).digest('hex')];
+      return createHash(algorithm).update(input).digest('hex');
     },
 
     uuid: () => randomUUID(),
-
-    flowStore: (flowId, value) => {
-      if (value === undefined) return [true, services.flowStores.get(flowId)];
-      services.flowStores.set(flowId, value);
-      return [true, null];
-    },
-
+    flowStoreGet: (flowId) => services.flowStores.get(flowId),
+    flowStoreSet: (flowId, value) => services.flowStores.set(flowId, value),
     column: (batchId: number, name: BatchColumnName) => services.batches.get(batchId)?.column(name) ?? [],
   };
 }

@@ -3,17 +3,26 @@
  * with the host build because the two use different tsconfigs. Keep the two in step.
  */
 
-export type HostReply = [true, unknown] | [false, string, string];
-
+/** See src/isolate/contract.ts for the error convention of these callbacks. */
 export interface HostCallbacks {
-  session(method: string, args: unknown[]): HostReply;
-  remote(target: string, method: string, options: unknown): HostReply;
+  sessionAdd(key: unknown, value: unknown, options: unknown): unknown;
+  sessionLookup(key: unknown): unknown;
+  sessionModify(key: unknown, value: unknown, options: unknown): unknown;
+  sessionReplace(key: unknown, value: unknown, options: unknown): unknown;
+  sessionUpdate(key: unknown, value: unknown, options: unknown): unknown;
+  sessionRemove(key: unknown): unknown;
+  sessionIncrement(key: unknown, count: unknown): unknown;
+  sessionGetOptions(key: unknown): unknown;
+  remote(target: string, method: string, options: unknown): boolean;
   output(kind: 'debug' | 'log', text: string): void;
-  hash(algorithm: string, input: unknown): HostReply;
+  hash(algorithm: string, input: unknown): string;
   uuid(): string;
-  flowStore(flowId: string, value?: unknown): HostReply;
+  flowStoreGet(flowId: string): unknown;
+  flowStoreSet(flowId: string, value: unknown): void;
   column(batchId: number, name: BatchColumnName): unknown[];
 }
+
+export const HOST_ERROR_MARK = '\u0000';
 
 export type BatchColumnName = 'dns' | 'flow' | 'expiredKeys' | 'remoteResponse';
 

@@ -3,21 +3,35 @@
  * shapes in src/isolate-contract.ts; keep the two in step.
  */
 
-/** Result of a host call: `[true, value]`, or `[false, code, message]` for an error to throw. */
-export type HostReply = [true, unknown] | [false, string, string];
-
-/** Functions of the host, bound into the isolate as synchronous callbacks. */
+/**
+ * Functions of the host, bound into the isolate as synchronous callbacks. Arguments and results
+ * cross by copy. A failing callback throws an Error whose message is `HOST_ERROR_MARK`, the
+ * `TB_ERR_*` code, `HOST_ERROR_MARK` again, then the message for the trigger.
+ */
 export interface HostCallbacks {
-  session(method: string, args: unknown[]): HostReply;
-  remote(target: string, method: string, options: unknown): HostReply;
+  sessionAdd(key: unknown, value: unknown, options: unknown): unknown;
+  sessionLookup(key: unknown): unknown;
+  sessionModify(key: unknown, value: unknown, options: unknown): unknown;
+  sessionReplace(key: unknown, value: unknown, options: unknown): unknown;
+  /** `Session.update`, the deprecated name of `replace`; errors name `update`. */
+  sessionUpdate(key: unknown, value: unknown, options: unknown): unknown;
+  sessionRemove(key: unknown): unknown;
+  sessionIncrement(key: unknown, count: unknown): unknown;
+  sessionGetOptions(key: unknown): unknown;
+  /** Queues a Remote.HTTP request; returns whether it was queued. */
+  remote(target: string, method: string, options: unknown): boolean;
   output(kind: 'debug' | 'log', text: string): void;
-  hash(algorithm: string, input: unknown): HostReply;
+  hash(algorithm: string, input: unknown): string;
   uuid(): string;
-  /** Reads (`value` absent) or writes the `Flow.store` object of a flow. */
-  flowStore(flowId: string, value?: unknown): HostReply;
+  /** Returns the `Flow.store` object of a flow, or null when it has none yet. */
+  flowStoreGet(flowId: string): unknown;
+  flowStoreSet(flowId: string, value: unknown): void;
   /** Returns one column of the current batch, see `BatchColumnName`. */
   column(batchId: number, name: BatchColumnName): unknown[];
 }
+
+/** Starts and separates the code in the message of an error thrown by a host callback. */
+export const HOST_ERROR_MARK = '\u0000';
 
 /**
  * Event data is sent in columns, fetched on first use: `dns` and `flow` are flat arrays with a

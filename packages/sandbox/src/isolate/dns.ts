@@ -14,10 +14,9 @@ const ANSWER_SIZE = 5;
 
 /** Reads one field of the current event from the `dns` column. */
 function field(name: string): unknown {
-  const { dnsField } = getConfig();
-  const stride = Object.keys(dnsField).length;
+  const { dnsField, dnsStride } = getConfig();
   const values = column('dns');
-  const base = current.index * stride;
+  const base = current.index * dnsStride;
   if (values[base + (dnsField.present as number)] !== true) {
     throw apiError('TB_ERR_SANDBOX_WRONG_EVENT', `DNS.${name}: this ${current.name} event carries no DNS data.`);
   }

@@ -1,14 +1,13 @@
 import { IPAddress } from './ip-address.js';
-import { apiError, column, current, getConfig, unwrap } from './state.js';
+import { apiError, callHost, column, current, getConfig } from './state.js';
 
 /** Returns the `Flow` object of the current event, or null when the event has no flow. */
 export function currentFlow(): object | null {
   if (current.flowObject !== null) return current.flowObject;
 
-  const { flowField } = getConfig();
-  const stride = Object.keys(flowField).length;
+  const { flowField, flowStride } = getConfig();
   const values = column('flow');
-  const base = current.index * stride;
+  const base = current.index * flowStride;
   const read = (name: string): unknown => values[base + (flowField[name] as number)];
   if (read('present') !== true) return null;
 
@@ -22,7 +21,7 @@ export function currentFlow(): object | null {
     l7proto: read('l7proto'),
     get store(): Record<string, unknown> {
       if (current.flowStore === undefined) {
-        const stored = unwrap(getConfig().host.flowStore(flowId));
+        const stored = callHost('Flow.store', () => getConfig().host.flowStoreGet(flowId));
         current.flowStore = (stored ?? {}) as Record<string, unknown>;
         flowStoreId = flowId;
       }
@@ -39,17 +38,11 @@ export function currentFlow(): object | null {
 /** Flow id of the store read during the current event. */
 let flowStoreId = '';
 
-/** Writes the flow store back to the host when the event read it. Throws when it cannot be copied. */
+/** Writes the flow store back to the host when the event read it; throws when it cannot be copied. */
 export function saveFlowStore(): void {
   const store = current.flowStore;
   if (store === undefined) return;
   current.flowStore = undefined;
-  let reply;
-  try {
-    reply = getConfig().host.flowStore(flowStoreId, store);
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw apiError('TB_ERR_SANDBOX_INVALID_ARGUMENT', `Flow.store: cannot be saved (${reason}); keep only plain data in it.`);
-  }
-  unwrap(reply);
+  const flowId = flowStoreId;
+  callHost('Flow.store', () => getConfig().host.flowStoreSet(flowId, store));
 }

@@ -4,7 +4,7 @@ import { IPAddress } from './ip-address.js';
 import { createApplicationFunction, createNetwork } from './metrics.js';
 import { createRemote } from './remote.js';
 import { createSession } from './session.js';
-import { EXIT_SIGNAL, apiError, current, defineFixed, defineGetter, describeValue, getConfig, unwrap } from './state.js';
+import { EXIT_SIGNAL, apiError, callHost, current, defineFixed, defineGetter, describeValue, getConfig } from './state.js';
 
 const DNS_EVENTS = ['DNS_REQUEST', 'DNS_RESPONSE'];
 
@@ -16,7 +16,7 @@ function hashFunction(algorithm: string): (input: unknown) => string {
     if (typeof input !== 'string' && !(input instanceof Uint8Array)) {
       throw apiError('TB_ERR_SANDBOX_INVALID_ARGUMENT', `${algorithm}: the input must be a string or a Uint8Array, got ${describeValue(input)}.`);
     }
-    return unwrap(getConfig().host.hash(algorithm, input)) as string;
+    return callHost(algorithm, () => getConfig().host.hash(algorithm, input));
   };
 }
 

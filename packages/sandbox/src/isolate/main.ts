@@ -22,6 +22,8 @@ export function setup(host: HostCallbacks, options: SetupOptions): void {
     options,
     dnsField: indexOf(options.dnsFields),
     flowField: indexOf(options.flowFields),
+    dnsStride: options.dnsFields.length,
+    flowStride: options.flowFields.length,
     metricTypeCode: indexOf(options.metricTypes),
   });
   installGlobals();

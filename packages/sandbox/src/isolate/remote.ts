@@ -1,15 +1,9 @@
-import { apiError, column, current, defineFixed, defineGetter, describeValue, getConfig, unwrap } from './state.js';
+import { apiError, callHost, column, current, defineFixed, defineGetter, describeValue, getConfig } from './state.js';
 
 /** Queues one request on the host; returns true when queued and marks the run to stop after this event. */
-function send(target: string, method: unknown, options: unknown): boolean {
-  let reply;
-  try {
-    reply = getConfig().host.remote(target, String(method), options);
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw apiError('TB_ERR_SANDBOX_INVALID_ARGUMENT', `Remote.HTTP("${target}"): the options cannot be copied to the host (${reason}); pass plain data.`);
-  }
-  const queued = unwrap(reply) === true;
+function send(target: string, method: string, options: unknown): boolean {
+  const where = `Remote.HTTP(${JSON.stringify(target)}).${method.toLowerCase()}`;
+  const queued = callHost(where, () => getConfig().host.remote(target, method, options));
   if (queued) current.remoteQueued = true;
   return queued;
 }

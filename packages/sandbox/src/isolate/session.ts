@@ -1,26 +1,32 @@
-import { apiError, column, current, defineFixed, defineGetter, getConfig, unwrap } from './state.js';
+import type { HostCallbacks } from './contract.js';
+import { apiError, callHost, column, current, defineFixed, defineGetter, getConfig } from './state.js';
 
-/** Calls a SessionTable method on the host; arguments and results cross by copy. */
-function callHost(method: string, args: unknown[]): unknown {
-  let reply;
-  try {
-    reply = getConfig().host.session(method, args);
-  } catch (error) {
-    // isolated-vm throws here when an argument cannot be copied, such as a function inside the value.
-    const reason = error instanceof Error ? error.message : String(error);
-    throw apiError('TB_ERR_SANDBOX_INVALID_ARGUMENT', `Session.${method}: the arguments cannot be copied to the session table (${reason}); store plain data.`);
-  }
-  return unwrap(reply);
-}
+type ValueMethod = 'sessionAdd' | 'sessionModify' | 'sessionReplace' | 'sessionUpdate';
+type KeyMethod = 'sessionLookup' | 'sessionRemove' | 'sessionGetOptions';
 
-/** The `Session` global: the shared session table of the host. */
+/** The `Session` global: the shared session table of the host. Each method is one host call. */
 export function createSession(): object {
+  const host: HostCallbacks = getConfig().host;
   const session = {};
-  for (const method of ['add', 'lookup', 'modify', 'replace', 'remove', 'increment', 'getOptions']) {
-    defineFixed(session, method, (...args: unknown[]) => callHost(method, args));
-  }
-  // `update` is the deprecated name of `replace`; errors name the method the trigger called.
-  defineFixed(session, 'update', (...args: unknown[]) => callHost('update', args));
+
+  const valueMethod = (name: string, callback: ValueMethod) =>
+    defineFixed(session, name, (key: unknown, value: unknown, options?: unknown) =>
+      callHost(`Session.${name}`, () => host[callback](key, value, options)),
+    );
+  const keyMethod = (name: string, callback: KeyMethod) =>
+    defineFixed(session, name, (key: unknown) => callHost(`Session.${name}`, () => host[callback](key)));
+
+  valueMethod('add', 'sessionAdd');
+  valueMethod('modify', 'sessionModify');
+  valueMethod('replace', 'sessionReplace');
+  valueMethod('update', 'sessionUpdate');
+  keyMethod('lookup', 'sessionLookup');
+  keyMethod('remove', 'sessionRemove');
+  keyMethod('getOptions', 'sessionGetOptions');
+  defineFixed(session, 'increment', (key: unknown, count?: unknown) =>
+    callHost('Session.increment', () => host.sessionIncrement(key, count)),
+  );
+
   defineFixed(session, 'PRIORITY_LOW', 0);
   defineFixed(session, 'PRIORITY_NORMAL', 1);
   defineFixed(session, 'PRIORITY_HIGH', 2);

@@ -1,4 +1,4 @@
-import type { BatchColumnName, ErrorReport, HostCallbacks, SetupOptions } from './contract.js';
+import { HOST_ERROR_MARK, type BatchColumnName, type ErrorReport, type HostCallbacks, type SetupOptions } from './contract.js';
 
 /** Error thrown for invalid use of the trigger API; `code` is a `TB_ERR_*` code. */
 export class TriggerApiError extends Error {
@@ -18,9 +18,11 @@ export const EXIT_SIGNAL: unique symbol = Symbol('exit');
 export interface RuntimeConfig {
   host: HostCallbacks;
   options: SetupOptions;
-  /** Index of each field name in the `dns` and `flow` columns. */
+  /** Index of each field name in the `dns` and `flow` columns, and their strides. */
   dnsField: Record<string, number>;
   flowField: Record<string, number>;
+  dnsStride: number;
+  flowStride: number;
   metricTypeCode: Record<string, number>;
 }
 
@@ -85,10 +87,21 @@ export function apiError(code: string, message: string): TriggerApiError {
   return new TriggerApiError(code, `${getConfig().options.triggerName}: ${message}`);
 }
 
-/** Throws the error of a failed host reply, or returns the value of a successful one. */
-export function unwrap(reply: [true, unknown] | [false, string, string]): unknown {
-  if (reply[0]) return reply[1];
-  throw apiError(reply[1], reply[2]);
+/**
+ * Calls a host callback and turns its failures into TriggerApiError: a host error keeps its code
+ * and message, and a value isolated-vm cannot copy gets TB_ERR_SANDBOX_INVALID_ARGUMENT.
+ */
+export function callHost<T>(where: string, call: () => T): T {
+  try {
+    return call();
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    if (message.startsWith(HOST_ERROR_MARK)) {
+      const end = message.indexOf(HOST_ERROR_MARK, 1);
+      throw apiError(message.slice(1, end), message.slice(end + 1));
+    }
+    throw apiError('TB_ERR_SANDBOX_INVALID_ARGUMENT', `${where}: the arguments cannot be copied to the host (${message}); pass plain data.`);
+  }
 }
 
 /** Short description of a value for error messages. */
