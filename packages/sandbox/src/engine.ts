@@ -265,8 +265,8 @@ class Engine implements TriggerEngine {
 
   /**
    * Runs one trigger over its events of `batch`. The isolate loop stops after an event that
-   * queued a Remote.HTTP request; the engine then settles the remote queue and fires the
-   * REMOTE_RESPONSE events before the trigger continues with its next event.
+   * queued a Remote.HTTP request. The engine then settles the remote queue and fires the
+   * REMOTE_RESPONSE events, and only then does the trigger continue with its next event.
    */
   async #runTrigger(trigger: LoadedTrigger, batch: EventBatch, depth: number): Promise<void> {
     trigger.activeRuns++;
@@ -411,7 +411,7 @@ class Engine implements TriggerEngine {
   }
 }
 
-/** One failure as it is, several as TB_ERR_SANDBOX_LOAD_FAILED listing each. */
+/** Returns a single failure as it is, or TB_ERR_SANDBOX_LOAD_FAILED listing several. */
 function combineFailures(failures: Error[]): Error {
   if (failures.length === 1) return failures[0] as Error;
   const lines = failures.map((failure) => `- ${failure.message}`).join('\n');

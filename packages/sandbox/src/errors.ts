@@ -30,10 +30,6 @@ export const SANDBOX_ERROR_CODES = {
     kind: 'user',
     fix: 'The file is loaded already; call reload() to replace it with its new contents.',
   },
-  TB_ERR_SANDBOX_NOT_LOADED: {
-    kind: 'user',
-    fix: 'No loaded trigger comes from this file; check the path, or load() it first.',
-  },
   TB_ERR_SANDBOX_LOAD_FAILED: {
     kind: 'user',
     fix: 'Several trigger files failed to load and nothing from this call was loaded; fix each file listed in the message.',

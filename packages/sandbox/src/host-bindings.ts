@@ -80,7 +80,7 @@ export function createHostCallbacks(triggerName: string, services: HostServices)
     },
 
     hash: (algorithm, input) => {
-      if (!HASH_ALGORITHMS.has(algorithm)) throw hostError('TB_ERR_SANDBOX_INVALID_ARGUMENT', `${algorithm} is not a supported hash.`);
+      if (!HASH_ALGORITHMS.has(algorithm)) throw hostError('TB_ERR_SANDBOX_INVALID_ARGUMENT', `${algorithm} is not a supported hash; use md5, sha1, sha256 or sha512.`);
       if (typeof input !== 'string' && !(input instanceof Uint8Array)) {
         throw hostError('TB_ERR_SANDBOX_INVALID_ARGUMENT', `${algorithm}: the input must be a string or a Uint8Array.`);
       }

@@ -26,7 +26,7 @@ export const HOST_ERROR_MARK = '\u0000';
 
 export type BatchColumnName = 'dns' | 'flow' | 'expiredKeys' | 'remoteResponse';
 
-/** What `System` shows to triggers. */
+/** Values of the `System` global. */
 export interface SystemInfo {
   uuid: string;
   ipaddr: string;

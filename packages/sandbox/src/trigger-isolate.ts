@@ -22,7 +22,7 @@ export type RunOutcome =
   | {
       kind: 'fault';
       code: FaultCode;
-      /** What isolated-vm reported. */
+      /** Error message from isolated-vm. */
       reason: string;
       /** Batch index of the event that was running when the call failed. */
       index: number;
@@ -57,7 +57,7 @@ export class TriggerIsolate {
 
   /**
    * Builds the isolate and compiles the trigger. Throws TB_ERR_SANDBOX_SYNTAX when the script does
-   * not parse; the error's `position` property holds the file, line and column.
+   * not parse; the error's `position` property contains the file, line and column.
    */
   static async create(source: TriggerSource, host: HostCallbacks, settings: IsolateSettings): Promise<TriggerIsolate> {
     const isolate = new ivm.Isolate({ memoryLimit: settings.memoryLimitMb });

@@ -45,8 +45,8 @@ function parseDebugFlag(value: string, where: string): boolean {
 
 /**
  * Parses a trigger file: a function body with an optional header of `//Key: value` comment lines
- * at the top (Name, Events, Debugging; other keys such as Author are ignored). Without a
- * `//Name:` line the name is the file name without its extension.
+ * at the top. The keys read are Name, Events and Debugging, and others such as Author are
+ * ignored. Without a `//Name:` line the name is the file name without its extension.
  */
 export function parseTriggerFile(file: string, text: string): TriggerSource {
   let name: string | null = null;

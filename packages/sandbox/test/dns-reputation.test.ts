@@ -32,7 +32,7 @@ const DNS_REPUTATION = [
   '}',
 ].join('\n');
 
-/** Reputation scores the feed knows; other domains get 50, as in the guide's feed. */
+/** Reputation scores of the test feed; other domains get 50, as in the guide's feed. */
 const SCORES: Record<string, number> = { 'evil.example': 90, 'fine.example': 10 };
 
 const EVENTS = [

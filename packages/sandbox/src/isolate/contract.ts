@@ -1,6 +1,6 @@
 /**
- * What the host passes into an isolate and what comes back. The host side declares the same
- * shapes in src/isolate-contract.ts; keep the two in step.
+ * Shapes of the data the host passes into an isolate and gets back. The host side declares the
+ * same shapes in src/isolate-contract.ts, so keep the two in step.
  */
 
 /**
@@ -80,7 +80,7 @@ export interface ErrorReport {
   stack: string;
 }
 
-/** What one `runBatch` call returns. */
+/** Result of one `runBatch` call. */
 export interface BatchResult {
   /** Batch index to continue from; equals the batch length when every event has run. */
   next: number;

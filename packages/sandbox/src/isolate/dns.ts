@@ -9,7 +9,7 @@ const RESPONSE_FIELDS = [
   'error', 'errorNum', 'isAuthoritative', 'isRecursionAvailable', 'isAuthenticData',
   'isRspTruncated', 'processingTime', 'rspBytes', 'rspL2Bytes', 'rspPkts',
 ];
-/** Values per answer in the flat `answers` field: name, ttl, type, typeNum, data. */
+/** Values per resource record in the flat `answers` field: name, ttl, type, typeNum and data. */
 const ANSWER_SIZE = 5;
 
 /** Reads one field of the current event from the `dns` column. */
@@ -47,7 +47,7 @@ function answers(): object[] {
       try {
         data = new IPAddress(data);
       } catch {
-        // Keep the text when the capture holds an address the parser does not accept.
+        // Keep the text when the capture contains an address the parser does not accept.
       }
     }
     built.push({ name: flat[offset], ttl: flat[offset + 1], type, typeNum: flat[offset + 3], data });

@@ -20,7 +20,7 @@ function hashFunction(algorithm: string): (input: unknown) => string {
   };
 }
 
-/** Converts a debug or log argument to text as the trigger sees it. */
+/** Converts a debug or log argument to its output text: strings as they are, other objects as JSON. */
 function messageText(message: unknown): string {
   if (typeof message === 'string') return message;
   if (typeof message === 'object' && message !== null && !(message instanceof IPAddress)) {

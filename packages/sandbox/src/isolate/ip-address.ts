@@ -163,8 +163,10 @@ export class IPAddress {
 
   /** Compares with another IPAddress or with address text. */
   equals(other: unknown): boolean {
-    const address = other instanceof IPAddress ? other : typeof other === 'string' ? new IPAddress(other) : null;
-    if (address === null) return false;
+    let address: IPAddress;
+    if (other instanceof IPAddress) address = other;
+    else if (typeof other === 'string') address = new IPAddress(other);
+    else return false;
     return address.#bytes.length === this.#bytes.length && address.#bytes.every((byte, index) => byte === this.#bytes[index]);
   }
 

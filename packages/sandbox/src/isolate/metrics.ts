@@ -140,7 +140,7 @@ function addMetricMethods(target: object, source: 0 | 1, objectName: string, lab
   }
 }
 
-/** The `Network` global: metrics at network level, valid on every event. */
+/** Creates the `Network` global, which records metrics at network level on every event. */
 export function createNetwork(): object {
   const network = {};
   addMetricMethods(network, 1, '', 'Network');

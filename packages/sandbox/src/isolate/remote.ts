@@ -22,7 +22,7 @@ function createTarget(target: string): object {
   return Object.freeze(handle);
 }
 
-/** The `Remote` global with `Remote.HTTP(name)` and, on REMOTE_RESPONSE, `Remote.response`. */
+/** Creates the `Remote` global with `Remote.HTTP(name)` and, on REMOTE_RESPONSE, `Remote.response`. */
 export function createRemote(): object {
   const remote = {};
   defineFixed(remote, 'HTTP', (name?: unknown) => {

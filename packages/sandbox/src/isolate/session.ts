@@ -4,7 +4,7 @@ import { apiError, callHost, column, current, defineFixed, defineGetter, getConf
 type ValueMethod = 'sessionAdd' | 'sessionModify' | 'sessionReplace' | 'sessionUpdate';
 type KeyMethod = 'sessionLookup' | 'sessionRemove' | 'sessionGetOptions';
 
-/** The `Session` global: the shared session table of the host. Each method is one host call. */
+/** Creates the `Session` global over the host's session table; each method call is one host call. */
 export function createSession(): object {
   const host: HostCallbacks = getConfig().host;
   const session = {};
