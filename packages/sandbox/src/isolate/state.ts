@@ -61,15 +61,21 @@ export const current: CurrentEvent = {
   remoteQueued: false,
 };
 
-/** Columns of the current batch fetched from the host so far. */
-let columnBatchId = -1;
-const columns = new Map<BatchColumnName, unknown[]>();
+/**
+ * Columns fetched from the host, by batch id. A few recent batches are kept because a batch
+ * resumes after the REMOTE_RESPONSE batches that ran inside it, and refetching would copy its
+ * columns again.
+ */
+const columnsByBatch = new Map<number, Map<BatchColumnName, unknown[]>>();
+const MAX_CACHED_BATCHES = 4;
 
 /** Returns a column of the current batch, fetching it from the host on first use. */
 export function column(name: BatchColumnName): unknown[] {
-  if (columnBatchId !== current.batchId) {
-    columns.clear();
-    columnBatchId = current.batchId;
+  let columns = columnsByBatch.get(current.batchId);
+  if (columns === undefined) {
+    if (columnsByBatch.size >= MAX_CACHED_BATCHES) columnsByBatch.delete(columnsByBatch.keys().next().value as number);
+    columns = new Map();
+    columnsByBatch.set(current.batchId, columns);
   }
   let values = columns.get(name);
   if (values === undefined) {
