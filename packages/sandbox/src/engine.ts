@@ -286,6 +286,8 @@ class Engine implements TriggerEngine {
         }
 
         this.#reportFault(trigger, batch, outcome);
+        // The stopped run may have queued requests before it hung; settle them as after any event.
+        if (this.#remote.pending > 0) await this.#settleRemote(trigger, depth);
         index = outcome.index + 1;
         faults++;
         if (faults >= SANDBOX_LIMITS.maxFaultsPerBatch) {

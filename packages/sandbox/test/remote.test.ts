@@ -140,3 +140,25 @@ test('REMOTE_RESPONSE: chains stop after 16 rounds', async () => {
     await server.close();
   }
 });
+
+test('timeout: requests before it are settled', async () => {
+  const server = await startServer((request, response) => response.end(`reply ${request.body}`));
+  const world = await createWorld({ targets: { feed: { url: server.url } }, timeoutMs: 50 });
+  try {
+    const file = await world.write('hang.js', [
+      '//Events: DNS_REQUEST, REMOTE_RESPONSE',
+      'if (event === "REMOTE_RESPONSE") { Session.replace("reply", Remote.response.body); return; }',
+      'Remote.HTTP("feed").post({payload: DNS.qname, enableResponseEvent: true});',
+      'for (;;) {}',
+    ].join('\n'));
+    await world.engine.load([file]);
+    await world.engine.fire([dnsRequest('a.example')]);
+
+    assert.equal(world.engine.triggers()[0]?.lastError?.code, 'TB_ERR_SANDBOX_TIMEOUT');
+    assert.equal(world.remote.pending, 0);
+    assert.equal(world.table.lookup('reply'), 'reply a.example');
+  } finally {
+    await world.close();
+    await server.close();
+  }
+});
