@@ -129,6 +129,8 @@ export class TriggerIsolate {
     const runs = this.#progress[1] as number;
 
     if (this.#isolate.isDisposed) {
+      // NOTE: metric records buffered earlier in this call die with the isolate, so up to one
+      // time slice (maxSliceMs) of this trigger's metrics before a memory fault is lost.
       const code = /memory/i.test(reason) ? 'TB_ERR_SANDBOX_MEMORY_LIMIT' : 'TB_ERR_SANDBOX_ISOLATE_FAILED';
       return { kind: 'fault', code, reason, index, runs, metrics: [], errors: [] };
     }
