@@ -10,6 +10,13 @@ const CHAR_BACKSLASH = 0x5c;
 const CHAR_DOT = 0x2e;
 const CHAR_ZERO = 0x30;
 
+/** Node's Buffer has `latin1Slice` (used by `toString('latin1')`) but @types/node does not list it. */
+type Latin1Buffer = Buffer & { latin1Slice?: (start: number, end: number) => string };
+
+function latin1(buffer: Latin1Buffer, length: number): string {
+  return buffer.latin1Slice ? buffer.latin1Slice(0, length) : buffer.toString('latin1', 0, length);
+}
+
 /**
  * Reads domain names out of one DNS message (RFC 1035 section 4.1.4), following compression
  * pointers, and renders them as text: labels joined by dots, no trailing dot, the root as the
@@ -107,7 +114,7 @@ export class DnsNameReader {
     this.nameEnd = end < 0 ? position : end;
     if (!wantText) return '';
 
-    let name = text.toString('latin1', 0, textLength);
+    let name = latin1(text, textLength);
     if (suffix !== null) name = textLength === 0 ? suffix : suffix === '' ? name : `${name}.${suffix}`;
     this.#remember(offset, name, wireBytes);
     return name;

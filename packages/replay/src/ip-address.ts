@@ -2,12 +2,19 @@ import { isIPv4, isIPv6 } from 'node:net';
 
 const IPV4_CACHE_LIMIT = 1 << 16;
 const ipv4Cache = new Map<number, string>();
+let lastKey = -1;
+let lastText = '';
 
 /** Dotted text of the IPv4 address at `offset`, cached because hot paths see few addresses. */
 export function formatIpv4(bytes: Uint8Array, offset: number): string {
   const key = ((bytes[offset]! << 24) | (bytes[offset + 1]! << 16) | (bytes[offset + 2]! << 8) | bytes[offset + 3]!) >>> 0;
+  if (key === lastKey) return lastText;
   const cached = ipv4Cache.get(key);
-  if (cached !== undefined) return cached;
+  if (cached !== undefined) {
+    lastKey = key;
+    lastText = cached;
+    return cached;
+  }
 
   const text = `${bytes[offset]}.${bytes[offset + 1]}.${bytes[offset + 2]}.${bytes[offset + 3]}`;
   if (ipv4Cache.size >= IPV4_CACHE_LIMIT) ipv4Cache.clear();
@@ -45,8 +52,23 @@ export function formatIpv6(bytes: Uint8Array, offset: number): string {
   return `${head}::${tail}`;
 }
 
-/** Bytes of an IPv4 or IPv6 address given as text, or null when the text is not an address. */
+const PARSED_CACHE_LIMIT = 4096;
+const parsedCache = new Map<string, Uint8Array | null>();
+
+/**
+ * Bytes of an IPv4 or IPv6 address given as text, or null when the text is not an address.
+ * Results are cached for the packet builders, so callers must not modify the array.
+ */
 export function parseIpAddress(text: string): Uint8Array | null {
+  const cached = parsedCache.get(text);
+  if (cached !== undefined) return cached;
+  const bytes = parseUncached(text);
+  if (parsedCache.size >= PARSED_CACHE_LIMIT) parsedCache.clear();
+  parsedCache.set(text, bytes);
+  return bytes;
+}
+
+function parseUncached(text: string): Uint8Array | null {
   if (isIPv4(text)) return Uint8Array.from(text.split('.').map(Number));
   if (!isIPv6(text)) return null;
 

@@ -5,7 +5,7 @@ import type { FaultKind } from './faults.js';
 import { formatIpv4, formatIpv6 } from './ip-address.js';
 import { FragmentTable } from './ip-fragments.js';
 import { isSupportedLinkType, locateNetworkLayer, type NetworkLayer } from './link-layer.js';
-import type { MessageContext, RequestPairing } from './pairing.js';
+import { pairingKey, type MessageContext, type RequestPairing } from './pairing.js';
 import { TcpReassembler, type StreamEndpoints } from './tcp-streams.js';
 
 const PROTOCOL_TCP = 6;
@@ -55,6 +55,7 @@ export class PacketDecoder {
     packets: 1,
     l2Bytes: 0,
     multicastDns: false,
+    pairingKey: '',
   };
   #lastSweepMs = -Infinity;
   #supportedLinkType = -1;
@@ -65,7 +66,8 @@ export class PacketDecoder {
     this.#logger = logger;
     this.#fragments = new FragmentTable(countFault);
     this.#tcp = new TcpReassembler((bytes, start, length, endpoints, packets, l2Bytes, timestampMs) => {
-      this.#decodeMessage(bytes, start, length, 'TCP', endpoints.ipVersion, endpoints.sourceIp, endpoints.sourcePort, endpoints.destinationIp, endpoints.destinationPort, timestampMs, packets, l2Bytes);
+      const destinationAt = endpoints.ipVersion === 4 ? 4 : 16;
+      this.#decodeMessage(bytes, start, length, 'TCP', endpoints.ipVersion, endpoints.addresses, 0, destinationAt, endpoints.sourcePort, endpoints.destinationPort, timestampMs, packets, l2Bytes);
     }, countFault);
   }
 
@@ -285,9 +287,7 @@ export class PacketDecoder {
       if (udpLength < 8) return this.#countFault('bad-udp-length');
       if (start + udpLength > end) return this.#cutOrBroken(cut, 'bad-udp-length');
 
-      const sourceIp = ipVersion === 4 ? formatIpv4(addressBytes, sourceAt) : formatIpv6(addressBytes, sourceAt);
-      const destinationIp = ipVersion === 4 ? formatIpv4(addressBytes, destinationAt) : formatIpv6(addressBytes, destinationAt);
-      this.#decodeMessage(bytes, start + 8, udpLength - 8, 'UDP', ipVersion, sourceIp, sourcePort, destinationIp, destinationPort, timestampMs, packets, l2Bytes, isMulticastDns);
+      this.#decodeMessage(bytes, start + 8, udpLength - 8, 'UDP', ipVersion, addressBytes, sourceAt, destinationAt, sourcePort, destinationPort, timestampMs, packets, l2Bytes, isMulticastDns);
       return;
     }
 
@@ -307,7 +307,13 @@ export class PacketDecoder {
     const destinationIp = ipVersion === 4 ? formatIpv4(addressBytes, destinationAt) : formatIpv6(addressBytes, destinationAt);
     const key = `${sourceIp}|${sourcePort}|${destinationIp}|${destinationPort}`;
     const reverseKey = `${destinationIp}|${destinationPort}|${sourceIp}|${sourcePort}`;
-    const endpoints = (): StreamEndpoints => ({ sourceIp, sourcePort, destinationIp, destinationPort, ipVersion });
+    const addressLength = ipVersion === 4 ? 4 : 16;
+    const endpoints = (): StreamEndpoints => {
+      const addresses = new Uint8Array(addressLength * 2);
+      addresses.set(addressBytes.subarray(sourceAt, sourceAt + addressLength), 0);
+      addresses.set(addressBytes.subarray(destinationAt, destinationAt + addressLength), addressLength);
+      return { sourcePort, destinationPort, ipVersion, addresses };
+    };
     this.#tcp.segment(key, reverseKey, endpoints, seq, flags, bytes, start + dataOffset, end, cut, l2Bytes, timestampMs);
   }
 
@@ -325,9 +331,10 @@ export class PacketDecoder {
     length: number,
     transport: 'UDP' | 'TCP',
     ipVersion: 4 | 6,
-    sourceIp: string,
+    addressBytes: Uint8Array,
+    sourceAt: number,
+    destinationAt: number,
     sourcePort: number,
-    destinationIp: string,
     destinationPort: number,
     timestampMs: number,
     packets: number,
@@ -342,20 +349,26 @@ export class PacketDecoder {
       return;
     }
 
+    const isResponse = this.#decoder.isResponse;
     const context = this.#context;
     context.transport = transport;
     context.ipVersion = ipVersion;
-    context.sourceIp = sourceIp;
+    context.sourceIp = ipVersion === 4 ? formatIpv4(addressBytes, sourceAt) : formatIpv6(addressBytes, sourceAt);
     context.sourcePort = sourcePort;
-    context.destinationIp = destinationIp;
+    context.destinationIp = ipVersion === 4 ? formatIpv4(addressBytes, destinationAt) : formatIpv6(addressBytes, destinationAt);
     context.destinationPort = destinationPort;
+    context.pairingKey = multicastDns
+      ? ''
+      : isResponse
+        ? pairingKey(transport, ipVersion, addressBytes, destinationAt, destinationPort, sourceAt, sourcePort, dns.txId)
+        : pairingKey(transport, ipVersion, addressBytes, sourceAt, sourcePort, destinationAt, destinationPort, dns.txId);
     context.timestampMs = timestampMs;
     context.packets = packets;
     context.l2Bytes = l2Bytes;
     context.multicastDns = multicastDns;
 
     this.#pairing.expire(timestampMs);
-    this.events.push(this.#decoder.isResponse ? this.#pairing.response(dns, context) : this.#pairing.request(dns, context));
+    this.events.push(isResponse ? this.#pairing.response(dns, context) : this.#pairing.request(dns, context));
   }
 }
 

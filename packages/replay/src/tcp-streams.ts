@@ -14,11 +14,11 @@ const TCP_RST = 0x04;
 
 /** Addresses and ports of one stream direction, as the sender sees them. */
 export interface StreamEndpoints {
-  sourceIp: string;
   sourcePort: number;
-  destinationIp: string;
   destinationPort: number;
   ipVersion: 4 | 6;
+  /** Source address bytes followed by destination address bytes. */
+  addresses: Uint8Array;
 }
 
 /** Receives each DNS message framed out of a stream (RFC 1035 section 4.2.2). */
