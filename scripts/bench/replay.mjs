@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// Replay benchmark: generates a capture of at least one million DNS messages with the
-// project's own capture writer, replays it into a consumer that only counts events, decodes the
-// same file with tshark, and prints messages per second for both and their ratio.
+// Replay benchmark. It generates a capture of at least one million DNS messages with the
+// project's own capture writer and replays it into a consumer that only counts events. Then it
+// decodes the same file with tshark and prints messages per second for both and their ratio.
 //
 // Usage: node scripts/bench/replay.mjs [--messages N] [--keep FILE]
 //   --messages N  DNS messages to generate (default 1,000,000; queries and responses in pairs)

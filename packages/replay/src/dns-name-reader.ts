@@ -1,6 +1,6 @@
 import type { FaultKind } from './faults.js';
 
-/** A DNS name holds at most 255 bytes in wire form (RFC 1035 section 3.1). */
+/** A DNS name is at most 255 bytes long in wire form (RFC 1035 section 3.1). */
 const MAX_NAME_WIRE_BYTES = 255;
 /** Pointer hops allowed in one name; a name of 255 bytes needs far fewer. */
 const MAX_POINTER_HOPS = 255;
@@ -115,7 +115,8 @@ export class DnsNameReader {
     if (!wantText) return '';
 
     let name = latin1(text, textLength);
-    if (suffix !== null) name = textLength === 0 ? suffix : suffix === '' ? name : `${name}.${suffix}`;
+    if (suffix !== null && textLength === 0) name = suffix;
+    else if (suffix !== null && suffix !== '') name = `${name}.${suffix}`;
     this.#remember(offset, name, wireBytes);
     return name;
   }

@@ -9,7 +9,7 @@ type JsonObject = Record<string, unknown>;
 class InvalidEvent extends Error {}
 
 /**
- * One event as a JSON line. NaN (`processingTime` of an unpaired response) becomes null, which
+ * Formats one event as a JSON line. NaN (`processingTime` of an unpaired response) becomes null, which
  * `parseEventJson` turns back into NaN.
  */
 export function eventToJsonLine(event: TriggerEvent): string {

@@ -79,7 +79,9 @@ function fromEthertype(bytes: Uint8Array, at: number, end: number, out: NetworkL
 }
 
 function fromProtocol(ethertype: number, out: NetworkLayer): NetworkLayer {
-  out.ipVersion = ethertype === ETHERTYPE_IPV4 ? 4 : ethertype === ETHERTYPE_IPV6 ? 6 : 0;
+  out.ipVersion = 0;
+  if (ethertype === ETHERTYPE_IPV4) out.ipVersion = 4;
+  else if (ethertype === ETHERTYPE_IPV6) out.ipVersion = 6;
   return out;
 }
 

@@ -8,7 +8,7 @@ export interface Endpoint {
   port: number;
 }
 
-/** How frames are wrapped below IP; the default is Ethernet. */
+/** Link-layer framing below IP; the default is Ethernet. */
 export type LinkSpec =
   | { type: 'ethernet'; vlanIds?: number[]; qinq?: boolean }
   | { type: 'linux-sll' }
@@ -273,7 +273,7 @@ export function buildUdpFrames(spec: UdpFramesSpec): Buffer[] {
   return packets.map((ipPacket) => encapsulate(ipPacket, spec.link));
 }
 
-/** One frame of a UDP datagram carrying `payload`. */
+/** Builds one frame of a UDP datagram carrying `payload`. */
 export function buildUdpPacket(source: Endpoint, destination: Endpoint, payload: Uint8Array, link?: LinkSpec): Buffer {
   return buildUdpFrames({ source, destination, payload, ...(link === undefined ? {} : { link }) })[0]!;
 }
@@ -306,7 +306,7 @@ export function buildTcpSegments(spec: TcpFramesSpec): Buffer[] {
   return frames;
 }
 
-/** A frame of one TCP segment without data, such as SYN or FIN. */
+/** Builds a frame of one TCP segment without data, such as SYN or FIN. */
 export function buildTcpControlFrame(source: Endpoint, destination: Endpoint, seq: number, flags: number, link?: LinkSpec): Buffer {
   const segment = buildTcpSegment({ source, destination, seq, ack: 1, flags });
   return encapsulate(buildIpPacket({ source: source.ip, destination: destination.ip, protocol: 6, payload: segment }), link);

@@ -1,6 +1,6 @@
 import type { DnsEventData, FlowData, TriggerEvent } from '@triggerbox/core';
 
-/** Where a DNS message came from and what carried it; the decoder reuses one instance. */
+/** Origin and carriers of one DNS message; the decoder reuses one instance. */
 export interface MessageContext {
   transport: 'UDP' | 'TCP';
   ipVersion: 4 | 6;

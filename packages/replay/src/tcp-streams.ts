@@ -12,7 +12,7 @@ const TCP_FIN = 0x01;
 const TCP_SYN = 0x02;
 const TCP_RST = 0x04;
 
-/** Addresses and ports of one stream direction, as the sender sees them. */
+/** Addresses and ports of one stream direction, from the sender's side. */
 export interface StreamEndpoints {
   sourcePort: number;
   destinationPort: number;

@@ -26,7 +26,7 @@ async function decodeOne(spec: DnsMessageSpec) {
   return events[0]!;
 }
 
-/** A query whose question name is replaced by `nameBytes` (no terminator added). */
+/** Builds a query whose question name is `nameBytes`, written as given (no terminator added). */
 function queryWithName(nameBytes: number[], tail: number[] = []): Buffer {
   return Buffer.from([0x12, 0x34, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0, ...nameBytes, ...tail]);
 }

@@ -43,8 +43,8 @@ export async function replayAll(files: string[], options: Omit<ReplayOptions, 'f
 export const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..', '..', '..');
 
 /**
- * The shared capture folder beside the repository, or a skip reason. Without it the tests fail
- * on CI (CI=true) and skip elsewhere.
+ * Finds the shared capture folder beside the repository. Without it the tests fail on CI
+ * (CI=true) and are skipped elsewhere with the returned reason.
  */
 export function sharedCaptureDir(): { dir: string; skip: false } | { dir: string; skip: string } {
   const dir = resolve(repoRoot, '..', 'shared', 'data', 'pcap');
