@@ -1,1 +1,10 @@
-export {};
+export { buildProgram, main } from './main.js';
+export { runReplay } from './replay-command.js';
+export type { ReplayCommandOptions, ReplayReport, TriggerReport } from './replay-command.js';
+export { startServe } from './serve-command.js';
+export type { ServeCommandOptions, ServeHandle } from './serve-command.js';
+export { runExport } from './export-command.js';
+export { loadConfig, validateConfig, parseRemoteOption, parseSpeed } from './config.js';
+export type { TriggerboxConfig, RemoteTargetConfig } from './config.js';
+export { CLI_ERROR_CODES } from './errors.js';
+export { CycleScheduler, EventCounter, MAX_CYCLES_PER_GAP } from './cycles.js';

@@ -1,0 +1,37 @@
+import type { MetricSink } from '@triggerbox/metrics';
+import type { ReplayReport } from './replay-command.js';
+
+function alignedTable(header: string[], rows: string[][]): string {
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)));
+  const line = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd();
+  return [line(header), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)].join('\n');
+}
+
+/** The human-readable summary of a replay, for standard output. */
+export function formatReplayReport(report: ReplayReport, metrics: Pick<MetricSink, 'toTable'>): string {
+  const { capture } = report;
+  const sections: string[] = [];
+
+  sections.push(
+    `Capture: ${capture.files} file(s), ${capture.packets} packets, ${capture.dnsMessages} DNS messages, ` +
+      `${capture.malformed} malformed, ${capture.paired} request/response pairs, ${capture.timeouts} unanswered`,
+  );
+  const faults = Object.entries(capture.faults).filter(([, count]) => count > 0);
+  if (faults.length > 0) {
+    sections.push(`Dropped: ${faults.map(([kind, count]) => `${kind} ${count}`).join(', ')}`);
+  }
+
+  const events = Object.entries(report.events);
+  sections.push(`Events: ${events.length === 0 ? 'none' : events.map(([name, count]) => `${name} ${count}`).join(', ')}`);
+
+  sections.push(
+    'Triggers:\n' +
+      alignedTable(
+        ['name', 'runs', 'errors', 'file'],
+        report.triggers.map((trigger) => [trigger.name, String(trigger.runs), String(trigger.errors), trigger.file]),
+      ),
+  );
+
+  sections.push(report.metrics.length === 0 ? 'Metrics: none recorded' : 'Metrics:\n' + metrics.toTable(report.metrics));
+  return sections.join('\n\n') + '\n';
+}
