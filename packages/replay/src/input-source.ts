@@ -14,14 +14,14 @@ const EMPTY = Buffer.alloc(0);
 /**
  * Bytes of one input (a file or standard input), gunzipped when they start with the gzip magic,
  * read chunk by chunk. Record readers parse from `bytes[position...]` and call `pull` when a
- * record reaches past the end. A read error after the start ends the input with a fault
- * instead of throwing, because a cut or corrupt file must not stop the other inputs.
+ * record reaches past the end. A cut or corrupt gzip stream ends the input with a fault instead
+ * of throwing, so that it does not stop the other inputs; other read errors throw.
  */
 export class ByteInput {
   readonly name: string;
   bytes: Buffer = EMPTY;
   position = 0;
-  /** Set when the input ended because its gzip stream was cut or corrupt. */
+  /** Set when the input ended because its gzip stream was cut or corrupt (zlib error codes). */
   endFault: FaultKind | null = null;
   endError: Error | null = null;
 
@@ -53,8 +53,12 @@ export class ByteInput {
       next = await this.#chunks.next();
     } catch (error) {
       this.#ended = true;
+      const code = (error as NodeJS.ErrnoException).code ?? '';
+      if (!code.startsWith('Z_')) {
+        throw replayError('TB_ERR_REPLAY_FILE_UNREADABLE', `Reading capture input "${this.name}" failed: ${(error as Error).message}.`, error);
+      }
       this.endError = error as Error;
-      this.endFault = (error as NodeJS.ErrnoException).code === 'Z_BUF_ERROR' ? 'truncated-file' : 'bad-gzip';
+      this.endFault = code === 'Z_BUF_ERROR' ? 'truncated-file' : 'bad-gzip';
       return false;
     }
     if (next.done) {

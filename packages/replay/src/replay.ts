@@ -61,8 +61,8 @@ export interface ReplaySession extends AsyncIterable<TriggerEvent[]> {
 /**
  * Replays captures as DNS_REQUEST and DNS_RESPONSE events, all inputs merged in capture-time
  * order (records of one input keep their file order), in batches of at most `batchSize`.
- * Broken input is counted in the summary and skipped; only an input that cannot be opened or
- * recognized throws, before any event is yielded.
+ * Broken input is counted in the summary and skipped. An input that cannot be opened or
+ * recognized throws before any event is yielded, and a failed read throws when it happens.
  */
 export function replayCaptures(options: ReplayOptions): ReplaySession {
   const parsed = parseOptions(options);
