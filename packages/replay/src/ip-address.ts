@@ -1,24 +1,19 @@
 import { isIPv4, isIPv6 } from 'node:net';
 
-const IPV4_CACHE_LIMIT = 1 << 16;
-const ipv4Cache = new Map<number, string>();
-let lastKey = -1;
-let lastText = '';
+/** Slots of the direct-mapped cache of IPv4 texts; a replay sees few distinct addresses. */
+const IPV4_CACHE_SLOTS = 4096;
+const ipv4CacheKeys = new Float64Array(IPV4_CACHE_SLOTS).fill(-1);
+const ipv4CacheTexts: string[] = new Array<string>(IPV4_CACHE_SLOTS).fill('');
 
-/** Dotted text of the IPv4 address at `offset`, cached because hot paths see few addresses. */
+/** Formats the IPv4 address at `offset` as dotted text. */
 export function formatIpv4(bytes: Uint8Array, offset: number): string {
   const key = ((bytes[offset]! << 24) | (bytes[offset + 1]! << 16) | (bytes[offset + 2]! << 8) | bytes[offset + 3]!) >>> 0;
-  if (key === lastKey) return lastText;
-  const cached = ipv4Cache.get(key);
-  if (cached !== undefined) {
-    lastKey = key;
-    lastText = cached;
-    return cached;
-  }
+  const slot = (key ^ (key >>> 12) ^ (key >>> 24)) & (IPV4_CACHE_SLOTS - 1);
+  if (ipv4CacheKeys[slot] === key) return ipv4CacheTexts[slot]!;
 
   const text = `${bytes[offset]}.${bytes[offset + 1]}.${bytes[offset + 2]}.${bytes[offset + 3]}`;
-  if (ipv4Cache.size >= IPV4_CACHE_LIMIT) ipv4Cache.clear();
-  ipv4Cache.set(key, text);
+  ipv4CacheKeys[slot] = key;
+  ipv4CacheTexts[slot] = text;
   return text;
 }
 

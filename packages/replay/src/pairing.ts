@@ -39,7 +39,7 @@ interface PendingRequest {
   next: PendingRequest | null;
 }
 
-const keyWords = new Uint16Array(20);
+const ipv6KeyWords: number[] = new Array<number>(20).fill(0);
 
 /**
  * Key of a request and its response: transport, client address and port, server address and
@@ -56,15 +56,30 @@ export function pairingKey(
   serverPort: number,
   txId: number,
 ): string {
-  const addressWords = ipVersion === 4 ? 2 : 8;
-  let at = 0;
-  keyWords[at++] = transport === 'UDP' ? 17 : 6;
-  for (let i = 0; i < addressWords; i++) keyWords[at++] = (addresses[clientAt + 2 * i]! << 8) | addresses[clientAt + 2 * i + 1]!;
-  keyWords[at++] = clientPort;
-  for (let i = 0; i < addressWords; i++) keyWords[at++] = (addresses[serverAt + 2 * i]! << 8) | addresses[serverAt + 2 * i + 1]!;
-  keyWords[at++] = serverPort;
-  keyWords[at++] = txId;
-  return String.fromCharCode.apply(null, keyWords.subarray(0, at) as unknown as number[]);
+  const protocol = transport === 'UDP' ? 17 : 6;
+  if (ipVersion === 4) {
+    return String.fromCharCode(
+      protocol,
+      (addresses[clientAt]! << 8) | addresses[clientAt + 1]!,
+      (addresses[clientAt + 2]! << 8) | addresses[clientAt + 3]!,
+      clientPort,
+      (addresses[serverAt]! << 8) | addresses[serverAt + 1]!,
+      (addresses[serverAt + 2]! << 8) | addresses[serverAt + 3]!,
+      serverPort,
+      txId,
+    );
+  }
+
+  const words = ipv6KeyWords;
+  words[0] = protocol;
+  for (let i = 0; i < 8; i++) {
+    words[1 + i] = (addresses[clientAt + 2 * i]! << 8) | addresses[clientAt + 2 * i + 1]!;
+    words[10 + i] = (addresses[serverAt + 2 * i]! << 8) | addresses[serverAt + 2 * i + 1]!;
+  }
+  words[9] = clientPort;
+  words[18] = serverPort;
+  words[19] = txId;
+  return String.fromCharCode.apply(null, words);
 }
 
 /** Builds the `Flow` of an event; the client is the side that sent the request. */
