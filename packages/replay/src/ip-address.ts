@@ -1,6 +1,6 @@
 import { isIPv4, isIPv6 } from 'node:net';
 
-/** Slots of the direct-mapped cache of IPv4 texts; a replay sees few distinct addresses. */
+/** Slots of the direct-mapped cache of IPv4 texts, enough because captures carry few distinct addresses. */
 const IPV4_CACHE_SLOTS = 4096;
 const ipv4CacheKeys = new Float64Array(IPV4_CACHE_SLOTS).fill(-1);
 const ipv4CacheTexts: string[] = new Array<string>(IPV4_CACHE_SLOTS).fill('');

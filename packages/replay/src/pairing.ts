@@ -112,7 +112,7 @@ export function flowId(transport: string, ipVersion: 4 | 6, clientIp: string, cl
 /**
  * Pairs responses with requests by flow (client and server address and port, transport) and
  * transaction id. A response pairs with the oldest unanswered request of its key sent at most
- * `timeoutMs` before it; a request never answered in that window counts as a timeout, and so
+ * `timeoutMs` before it. A request never answered in that window counts as a timeout, and so
  * does every request still unanswered when the input ends. A response whose key has only
  * answered requests in the window is a duplicate; one with no request in the window is unpaired.
  * Both are still delivered, with `processingTime` NaN and request sizes 0.
