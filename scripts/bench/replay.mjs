@@ -47,8 +47,8 @@ function optionValue(name) {
 }
 
 /**
- * Writes `exchanges` query/response pairs: 3,000 clients, a few hundred names, A, AAAA, MX and
- * TXT questions, CNAME chains, and one NXDOMAIN in ten, a millisecond apart.
+ * Writes `exchanges` query/response pairs a millisecond apart: up to 24,000 client addresses, a
+ * few thousand names, A, AAAA, MX and TXT questions, CNAME chains and one NXDOMAIN in ten.
  */
 function generateCapture(path, exchanges) {
   const started = performance.now();
