@@ -25,7 +25,7 @@ import {
   type ParsedSessionOptions,
 } from './validate.js';
 
-/** Default maximum number of keys. One third-party report puts sensors at a little over 30,000. */
+/** Default maximum number of keys. NOTE: sensor capacity is undocumented; one third-party report says a little over 30,000. */
 export const DEFAULT_CAPACITY = 32_768;
 
 export interface SessionTableOptions {
