@@ -1,17 +1,20 @@
 #!/usr/bin/env node
 // Replay benchmark. It generates a capture of at least one million DNS messages with the
-// project's own capture writer and replays it into a consumer that only counts events. Then it
-// decodes the same file with tshark and prints messages per second for both and their ratio.
+// project's own capture writer and replays it with `runReplay`, the code behind `triggerbox
+// replay`, through a trigger that only counts events. Then it decodes the same file with tshark and
+// prints messages per second for both and their ratio. isolated-vm needs --no-node-snapshot.
 //
-// Usage: node scripts/bench/replay.mjs [--messages N] [--keep FILE]
+// Usage: node --no-node-snapshot scripts/bench/replay.mjs [--messages N] [--keep FILE]
 //   --messages N  DNS messages to generate (default 1,000,000; queries and responses in pairs)
 //   --keep FILE   write the capture to FILE and keep it (default: a temporary file, removed)
 import { spawn } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir, cpus } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { PcapWriter, dnsExchangeFrames, replayCaptures } from '@triggerbox/replay';
+import { createLogger } from '@triggerbox/core';
+import { PcapWriter } from '@triggerbox/replay';
+import { runReplay } from '@triggerbox/cli';
 
 const args = process.argv.slice(2);
 const messageCount = Number(optionValue('--messages') ?? 1_000_000);
@@ -31,7 +34,7 @@ try {
   const replay = await measureReplay(capturePath);
   if (replay.events !== generated.messages) throw new Error(`replay delivered ${replay.events} events, expected ${generated.messages}`);
   const replayRate = replay.events / (replay.ms / 1000);
-  console.log(`triggerbox replay (counting consumer): ${replay.events.toLocaleString('en-US')} events in ${(replay.ms / 1000).toFixed(2)} s = ${Math.round(replayRate).toLocaleString('en-US')} msg/s`);
+  console.log(`triggerbox replay (counting trigger): ${replay.events.toLocaleString('en-US')} events in ${(replay.ms / 1000).toFixed(2)} s = ${Math.round(replayRate).toLocaleString('en-US')} msg/s`);
 
   const tshark = await measureTshark(capturePath);
   const tsharkRate = tshark.messages / (tshark.ms / 1000);
@@ -88,19 +91,27 @@ function generateCapture(path, exchanges) {
   return { messages: exchanges * 2, ms: performance.now() - started };
 }
 
+/**
+ * Replays the capture the way `triggerbox replay` does: capture-time clock, 30 s cycles, and a
+ * trigger in its isolate that only counts events. The metric total must equal the message count.
+ */
 async function measureReplay(path) {
-  // TODO: switch this consumer to a real counting trigger from @triggerbox/sandbox once that
-  // package exports one, so that the figure includes the isolate crossing. Keep the count check.
-  const consume = (batch) => {
-    counted += batch.length;
-  };
-  let counted = 0;
+  const triggerFile = join(workDir ?? tmpdir(), 'count-events.js');
+  writeFileSync(triggerFile, "//Name: CountEvents\n//Events: DNS_REQUEST, DNS_RESPONSE\nNetwork.metricAddCount('events', 1);\n");
 
   const started = performance.now();
-  const session = replayCaptures({ files: [path] });
-  for await (const batch of session) consume(batch);
+  const report = await runReplay({
+    captures: [path],
+    triggers: [triggerFile],
+    remotes: {},
+    speed: Infinity,
+    logger: createLogger({ level: 'warn' }),
+    showProgress: false,
+  });
   const ms = performance.now() - started;
-  return { events: counted, ms, summary: session.summary() };
+
+  const row = report.metrics.find((entry) => entry.metric === 'events');
+  return { events: row ? row.value : 0, ms, summary: report.capture };
 }
 
 /** Runs tshark on the capture, counting the lines (one per DNS message with a name field). */
