@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { VirtualClock, type Logger, type TriggerEvent } from '@triggerbox/core';
 import { startMemcachedServer, type MemcachedServer } from '@triggerbox/memcached';
 import type { MetricRow } from '@triggerbox/metrics';
@@ -47,6 +48,20 @@ export interface ReplayReport {
   remote: Record<string, number>;
 }
 
+/** Total size of the capture files, or undefined when one is standard input. */
+function totalFileBytes(paths: string[]): number | undefined {
+  let total = 0;
+  for (const path of paths) {
+    if (path === '-') return undefined;
+    try {
+      total += statSync(path).size;
+    } catch {
+      return undefined; // The replay itself reports the unreadable file.
+    }
+  }
+  return total;
+}
+
 /**
  * Replays captures through triggers on capture time: the clock follows the packets, so 30-second
  * expiry sweeps, SESSION_EXPIRE, TIMER_30SEC and metric cycles happen as they would have live.
@@ -92,6 +107,7 @@ async function driveReplay(
   const counter = new EventCounter();
   const pacer = new Pacer(options.speed);
   const progress = new ProgressLine(process.stderr, options.showProgress);
+  const totalBytes = totalFileBytes(options.captures);
   const session = replayCaptures({
     files: options.captures,
     logger: options.logger.child({ component: 'replay' }),
@@ -135,7 +151,11 @@ async function driveReplay(
         if (pending.length >= BATCH_SIZE) await flush();
       }
       const summary = session.summary();
-      progress.update({ messages: summary.dnsMessages });
+      progress.update({
+        messages: summary.dnsMessages,
+        bytesRead: summary.bytesRead,
+        ...(totalBytes === undefined ? {} : { totalBytes }),
+      });
     }
     await flush();
   } finally {

@@ -27,11 +27,13 @@ export class ByteInput {
 
   #chunks: AsyncIterator<Buffer>;
   #stream: Readable;
+  #raw: Readable;
   #ended = false;
 
-  constructor(name: string, stream: Readable, firstChunks: Buffer[], rest: AsyncIterator<Buffer>) {
+  constructor(name: string, stream: Readable, firstChunks: Buffer[], rest: AsyncIterator<Buffer>, raw: Readable = stream) {
     this.name = name;
     this.#stream = stream;
+    this.#raw = raw;
     this.bytes = firstChunks.length === 1 ? firstChunks[0]! : Buffer.concat(firstChunks);
     this.#chunks = rest;
   }
@@ -42,6 +44,12 @@ export class ByteInput {
 
   get ended(): boolean {
     return this.#ended;
+  }
+
+  /** Bytes read from the file so far, before gunzip; 0 for standard input, whose size is unknown. */
+  get fileBytesRead(): number {
+    const { bytesRead } = this.#raw as { bytesRead?: unknown };
+    return this.#raw !== process.stdin && typeof bytesRead === 'number' ? bytesRead : 0;
   }
 
   /** Appends the next chunk after the unread bytes; returns false at the end of the input. */
@@ -131,7 +139,7 @@ export async function openByteInput(path: string, stdin: Readable): Promise<Byte
   const gunzip = createGunzip({ chunkSize: READ_CHUNK_BYTES });
   void feedGunzip(gunzip, start, rawDone ? emptyIterator() : rawChunks, raw);
   const inflated = gunzip[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
-  const input = new ByteInput(name, gunzip, [EMPTY], inflated);
+  const input = new ByteInput(name, gunzip, [EMPTY], inflated, raw);
   return input;
 }
 

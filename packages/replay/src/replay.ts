@@ -51,6 +51,8 @@ export interface ReplaySummary {
   /** Earliest and latest record time seen, ms since the epoch; null before any record. */
   firstTimestampMs: number | null;
   lastTimestampMs: number | null;
+  /** Bytes read so far from capture files (compressed size for gzip), for progress displays. */
+  bytesRead: number;
 }
 
 /** A replay in progress: iterate it once for event batches, read `summary()` at any time. */
@@ -120,6 +122,7 @@ class CaptureReplay implements ReplaySession {
   #firstTimestampMs: number | null = null;
   #lastTimestampMs: number | null = null;
   #started = false;
+  readonly #inputs: ByteInput[] = [];
 
   constructor(options: ParsedOptions) {
     this.#options = options;
@@ -149,6 +152,7 @@ class CaptureReplay implements ReplaySession {
       timeouts: counts.timeouts,
       firstTimestampMs: this.#firstTimestampMs,
       lastTimestampMs: this.#lastTimestampMs,
+      bytesRead: this.#inputs.reduce((sum, input) => sum + input.fileBytesRead, 0),
     };
   }
 
@@ -222,6 +226,7 @@ class CaptureReplay implements ReplaySession {
     try {
       for (const file of this.#options.files) {
         const input = await openByteInput(file, this.#options.stdin ?? process.stdin);
+        this.#inputs.push(input);
         this.#files++;
         const cursor = await this.#cursorFor(input);
         if (cursor !== null) cursors.push(cursor);
