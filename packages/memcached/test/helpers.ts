@@ -55,14 +55,16 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
 /** A TCP client that sends raw bytes and collects raw replies. */
 export class RawClient {
   readonly socket: Socket;
-  #received = Buffer.alloc(0);
+  #chunks: Buffer[] = [];
+  #length = 0;
   #waiters: Array<() => void> = [];
   #closed = false;
 
   private constructor(socket: Socket) {
     this.socket = socket;
     socket.on('data', (chunk: Buffer) => {
-      this.#received = Buffer.concat([this.#received, chunk]);
+      this.#chunks.push(chunk);
+      this.#length += chunk.length;
       this.#wake();
     });
     socket.on('close', () => {
@@ -91,6 +93,18 @@ export class RawClient {
     return this.#received;
   }
 
+  get #received(): Buffer {
+    if (this.#chunks.length > 1) this.#chunks = [Buffer.concat(this.#chunks)];
+    return this.#chunks[0] ?? Buffer.alloc(0);
+  }
+
+  #take(): Buffer {
+    const taken = this.#received;
+    this.#chunks = [];
+    this.#length = 0;
+    return taken;
+  }
+
   send(bytes: string | Buffer): void {
     this.socket.write(typeof bytes === 'string' ? Buffer.from(bytes, 'latin1') : bytes);
   }
@@ -102,9 +116,7 @@ export class RawClient {
       const state = this.#closed ? 'connection closed' : 'timed out';
       throw new Error(`${state} while waiting for ${what}; received ${describe(this.#received)}`);
     }
-    const taken = this.#received;
-    this.#received = Buffer.alloc(0);
-    return taken;
+    return this.#take();
   }
 
   /** Waits until `condition` holds, the connection closes, or the time is up. Returns the condition. */
@@ -135,9 +147,11 @@ export class RawClient {
     return bytes.toString('latin1');
   }
 
-  /** Reads exactly `byteCount` bytes (or fails if more arrive first). */
+  /** Waits for at least `byteCount` bytes and takes everything received. */
   async readBytes(byteCount: number, timeoutMs = REPLY_TIMEOUT_MS): Promise<Buffer> {
-    return this.readUntil((received) => received.length >= byteCount, `${byteCount} bytes`, timeoutMs);
+    const met = await this.#waitFor(() => this.#length >= byteCount, timeoutMs);
+    if (!met) throw new Error(`timed out or closed waiting for ${byteCount} bytes; received ${this.#length}`);
+    return this.#take();
   }
 
   /**
@@ -360,4 +374,13 @@ export function requireTool(name: string, skip: (message: string) => void): stri
   if (process.env.CI === 'true') throw new Error(message);
   skip(message);
   return null;
+}
+
+/** Polls `condition` every few milliseconds, for at most `timeoutMs`; fails with `what` on timeout. */
+export async function waitUntil(condition: () => boolean, what: string, timeoutMs = REPLY_TIMEOUT_MS): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() >= deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise<void>((resolve) => setTimeout(resolve, 5));
+  }
 }
