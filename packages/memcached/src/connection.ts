@@ -4,6 +4,7 @@ import type { Logger } from '@triggerbox/core';
 
 import { REQUEST_MAGIC } from './binary-format.js';
 import { BinarySession } from './binary-protocol.js';
+import type { FlushScheduler, Flushable } from './flush-scheduler.js';
 import { InputBuffer } from './input-buffer.js';
 import type { ProtocolContext, SessionStatus } from './protocol-context.js';
 import { ReplyWriter } from './reply-writer.js';
@@ -11,15 +12,16 @@ import { TextSession } from './text-protocol.js';
 
 /**
  * One TCP client. The first byte picks the protocol for the whole connection: 0x80 is binary,
- * anything else is text. Replies to one read are sent in one write. When more than
- * `maxOutputBytes` of replies wait for the client, the connection stops reading until the
+ * anything else is text. Replies are collected and written once per event-loop turn. When more
+ * than `maxOutputBytes` of replies wait for the client, the connection stops reading until the
  * socket drains, so a client that never reads cannot make the server buffer without bound.
  */
-export class Connection {
+export class Connection implements Flushable {
   readonly id: number;
   readonly #socket: Socket;
   readonly #ctx: ProtocolContext;
   readonly #logger: Logger;
+  readonly #flushScheduler: FlushScheduler;
   readonly #input = new InputBuffer();
   readonly #out = new ReplyWriter();
   #session: TextSession | BinarySession | null = null;
@@ -28,11 +30,12 @@ export class Connection {
   #closing = false;
   #draining = false;
 
-  constructor(id: number, socket: Socket, ctx: ProtocolContext, logger: Logger) {
+  constructor(id: number, socket: Socket, ctx: ProtocolContext, logger: Logger, flushScheduler: FlushScheduler) {
     this.id = id;
     this.#socket = socket;
     this.#ctx = ctx;
     this.#logger = logger;
+    this.#flushScheduler = flushScheduler;
 
     socket.setNoDelay(true);
     if (ctx.limits.idleTimeoutMs > 0) socket.setTimeout(ctx.limits.idleTimeoutMs, () => this.#onIdle());
@@ -61,6 +64,7 @@ export class Connection {
   /** Closes at once, dropping unsent replies. */
   destroy(): void {
     this.#closing = true;
+    this.#flushScheduler.cancel(this);
     this.#socket.destroy();
   }
 
@@ -81,7 +85,6 @@ export class Connection {
 
     session.outputBudget = this.#ctx.limits.maxOutputBytes - this.#socket.writableLength;
     const status = session.process(this.#input);
-    this.#flush();
     this.#afterProcess(status);
   }
 
@@ -91,6 +94,7 @@ export class Connection {
         this.#close();
         return;
       case 'output-full':
+        this.flush();
         if (this.#socket.writableNeedDrain) {
           this.#waitingForDrain = true;
           this.#socket.pause();
@@ -104,6 +108,7 @@ export class Connection {
           this.#close();
           return;
         }
+        if (this.#out.length > 0) this.#flushScheduler.schedule(this);
         this.#closeIfDrained();
         return;
     }
@@ -116,8 +121,9 @@ export class Connection {
     this.#run();
   }
 
-  #flush(): void {
-    if (this.#out.length === 0) return;
+  /** Writes the collected replies to the socket. */
+  flush(): void {
+    if (this.#out.length === 0 || this.#socket.destroyed) return;
     const chunks = this.#out.take();
     const socket = this.#socket;
     let byteCount = 0;
@@ -145,6 +151,8 @@ export class Connection {
   #close(): void {
     if (this.#closing) return;
     this.#closing = true;
+    this.#flushScheduler.cancel(this);
+    this.flush();
     this.#input.clear();
     this.#socket.end();
   }

@@ -1,5 +1,3 @@
-import { isUtf8 } from 'node:buffer';
-
 /**
  * Mapping between memcached key bytes and session-table key strings.
  *
@@ -21,42 +19,61 @@ const ESCAPE_LAST = 0xdcff;
 /** Decodes key bytes `buf[start, end)` into the session-table key. */
 export function decodeKey(buf: Buffer, start: number, end: number): string {
   for (let i = start; i < end; i++) {
-    if (buf[i]! >= 0x80) return decodeNonAsciiKey(buf.subarray(start, end));
+    if (buf[i]! >= 0x80) return decodeNonAsciiKey(buf, start, end);
   }
   return buf.toString('latin1', start, end);
 }
 
-function decodeNonAsciiKey(bytes: Buffer): string {
-  if (isUtf8(bytes)) return bytes.toString('utf8');
+/** UTF-16LE bytes of the key being decoded. UTF-8 never needs more UTF-16 code units than bytes. */
+const sharedUtf16 = Buffer.alloc(KEY_MAX_BYTES * 2);
 
-  let text = '';
-  let runStart = 0;
-  let i = 0;
-  while (i < bytes.length) {
-    const length = validSequenceLength(bytes, i);
-    if (length > 0) {
-      i += length;
-      continue;
+/**
+ * Decodes in one pass into UTF-16LE: each well-formed UTF-8 sequence becomes its code point
+ * (two code units above U+FFFF), any other byte becomes its escape code unit.
+ */
+function decodeNonAsciiKey(buf: Buffer, start: number, end: number): string {
+  const utf16 = end - start <= KEY_MAX_BYTES ? sharedUtf16 : Buffer.alloc((end - start) * 2);
+  let offset = 0;
+  let i = start;
+  while (i < end) {
+    const first = buf[i]!;
+    let unit: number;
+    let length = 1;
+    if (first < 0x80) {
+      unit = first;
+    } else {
+      length = validSequenceLength(buf, i, end);
+      if (length === 0) {
+        unit = ESCAPE_BASE + first;
+        length = 1;
+      } else {
+        unit = first & (0xff >> (length + 1));
+        for (let k = 1; k < length; k++) unit = (unit << 6) | (buf[i + k]! & 0x3f);
+        if (unit > 0xffff) {
+          const high = 0xd800 + ((unit - 0x10000) >> 10);
+          utf16[offset++] = high & 0xff;
+          utf16[offset++] = high >>> 8;
+          unit = 0xdc00 + ((unit - 0x10000) & 0x3ff);
+        }
+      }
     }
-    if (runStart < i) text += bytes.toString('utf8', runStart, i);
-    text += String.fromCharCode(ESCAPE_BASE + bytes[i]!);
-    i += 1;
-    runStart = i;
+    utf16[offset++] = unit & 0xff;
+    utf16[offset++] = unit >>> 8;
+    i += length;
   }
-  if (runStart < i) text += bytes.toString('utf8', runStart, i);
-  return text;
+  return utf16.toString('utf16le', 0, offset);
 }
 
 /**
  * Length of the well-formed UTF-8 sequence at `i` (Unicode Table 3-7: no overlong forms, no
  * surrogates, nothing above U+10FFFF), or 0 when the byte at `i` does not start one.
  */
-function validSequenceLength(bytes: Buffer, i: number): number {
+function validSequenceLength(bytes: Buffer, i: number, end: number): number {
   const first = bytes[i]!;
   if (first < 0x80) return 1;
+  if (i + 1 >= end) return 0;
 
-  const second = bytes[i + 1];
-  if (second === undefined) return 0;
+  const second = bytes[i + 1]!;
   if (first >= 0xc2 && first <= 0xdf) return isContinuation(second) ? 2 : 0;
 
   let secondLow = 0x80;
@@ -75,9 +92,9 @@ function validSequenceLength(bytes: Buffer, i: number): number {
   }
 
   if (second < secondLow || second > secondHigh) return 0;
+  if (i + length > end) return 0;
   for (let k = 2; k < length; k++) {
-    const next = bytes[i + k];
-    if (next === undefined || !isContinuation(next)) return 0;
+    if (!isContinuation(bytes[i + k]!)) return 0;
   }
   return length;
 }

@@ -4,6 +4,9 @@ const STAGING_BYTES = 64 * 1024;
 /** Values at least this long are queued by reference instead of copied. */
 const COPY_LIMIT_BYTES = 4 * 1024;
 
+/** Up to this length a byte loop beats a call into the Buffer methods. */
+const SHORT_COPY_BYTES = 256;
+
 /**
  * Collects the replies of one batch of commands so the connection sends them in one write.
  * Short pieces are copied into a staging buffer that is handed out slice by slice and never
@@ -34,16 +37,30 @@ export class ReplyWriter {
 
   /** Appends text whose characters are all below U+0100 (protocol lines, numbers). */
   writeLatin1(text: string): void {
-    this.#reserve(text.length);
-    this.#position += this.#staging.write(text, this.#position, 'latin1');
-    this.#length += text.length;
+    const length = text.length;
+    this.#reserve(length);
+    const staging = this.#staging;
+    if (length <= SHORT_COPY_BYTES) {
+      let position = this.#position;
+      for (let i = 0; i < length; i++) staging[position++] = text.charCodeAt(i);
+    } else {
+      staging.write(text, this.#position, 'latin1');
+    }
+    this.#position += length;
+    this.#length += length;
   }
 
   /** Appends a copy of `source[start, end)`. */
   writeCopy(source: Buffer, start: number, end: number): void {
     const byteCount = end - start;
     this.#reserve(byteCount);
-    source.copy(this.#staging, this.#position, start, end);
+    const staging = this.#staging;
+    if (byteCount <= SHORT_COPY_BYTES) {
+      let position = this.#position;
+      for (let i = start; i < end; i++) staging[position++] = source[i]!;
+    } else {
+      source.copy(staging, this.#position, start, end);
+    }
     this.#position += byteCount;
     this.#length += byteCount;
   }

@@ -5,6 +5,7 @@ import type { SessionTable } from '@triggerbox/session-table';
 
 import { Connection } from './connection.js';
 import { memcachedError } from './errors.js';
+import { FlushScheduler } from './flush-scheduler.js';
 import { ItemOperations } from './item-operations.js';
 import { resolveLimits, type MemcachedLimits } from './limits.js';
 import type { ProtocolContext } from './protocol-context.js';
@@ -124,6 +125,7 @@ export async function startMemcachedServer(options: MemcachedServerOptions): Pro
   const { table, clock } = options;
   const counters = new ServerCounters();
   const connections = new Set<Connection>();
+  const flushScheduler = new FlushScheduler();
   let nextConnectionId = 1;
 
   const address: MemcachedServerAddress = { host: parsed.host, port: parsed.port, udpPort: null };
@@ -168,7 +170,7 @@ export async function startMemcachedServer(options: MemcachedServerOptions): Pro
       return;
     }
     counters.totalConnections++;
-    const connection = new Connection(nextConnectionId++, socket, ctx, logger);
+    const connection = new Connection(nextConnectionId++, socket, ctx, logger, flushScheduler);
     connections.add(connection);
     socket.once('close', () => connections.delete(connection));
   };

@@ -1,5 +1,4 @@
 import type { InputBuffer } from './input-buffer.js';
-import type { StoreMode } from './item-operations.js';
 import { MAX_TEXT_LINE_BYTES } from './limits.js';
 import type { ProtocolContext, ProtocolSession, SessionStatus } from './protocol-context.js';
 import type { ReplyWriter } from './reply-writer.js';
@@ -181,22 +180,35 @@ export class TextSession implements ProtocolSession, TextSessionControl {
       return null;
     }
 
-    const nameLength = line.ends[0]! - line.starts[0]!;
-    const name = nameLength <= 9 ? line.data.toString('latin1', line.starts[0]!, line.ends[0]!) : '';
-    switch (name) {
+    switch (commandOf(line.data, line.starts[0]!, line.ends[0]!)) {
       case 'get':
       case 'bget':
+        if (count < 2) break;
+        runRetrieval(this, line, false);
+        return null;
       case 'gets':
         if (count < 2) break;
-        runRetrieval(this, line, name === 'gets');
+        runRetrieval(this, line, true);
         return null;
       case 'set':
+        if (count !== 5 && count !== 6) break;
+        runStorage(this, line, 'set');
+        return null;
       case 'add':
+        if (count !== 5 && count !== 6) break;
+        runStorage(this, line, 'add');
+        return null;
       case 'replace':
+        if (count !== 5 && count !== 6) break;
+        runStorage(this, line, 'replace');
+        return null;
       case 'append':
+        if (count !== 5 && count !== 6) break;
+        runStorage(this, line, 'append');
+        return null;
       case 'prepend':
         if (count !== 5 && count !== 6) break;
-        runStorage(this, line, name as StoreMode);
+        runStorage(this, line, 'prepend');
         return null;
       case 'cas':
         if (count < 6) break;
@@ -207,9 +219,12 @@ export class TextSession implements ProtocolSession, TextSessionControl {
         runDelete(this, line);
         return null;
       case 'incr':
+        if (count !== 3 && count !== 4) break;
+        runArithmetic(this, line, true);
+        return null;
       case 'decr':
         if (count !== 3 && count !== 4) break;
-        runArithmetic(this, line, name === 'incr');
+        runArithmetic(this, line, false);
         return null;
       case 'touch':
         if (count !== 3 && count !== 4) break;
@@ -233,6 +248,8 @@ export class TextSession implements ProtocolSession, TextSessionControl {
       case 'quit':
         if (count !== 1) break;
         return 'close';
+      case null:
+        break;
     }
     this.reply('ERROR', false);
     return null;
@@ -269,6 +286,31 @@ export class TextSession implements ProtocolSession, TextSessionControl {
     input.consume(store.byteCount + 2);
     this.out.endReply();
   }
+}
+
+const COMMAND_NAMES = [
+  'get', 'bget', 'gets', 'set', 'add', 'replace', 'append', 'prepend', 'cas', 'delete', 'incr', 'decr',
+  'touch', 'stats', 'flush_all', 'version', 'verbosity', 'quit',
+] as const;
+
+type CommandName = (typeof COMMAND_NAMES)[number];
+
+/** Command names grouped by length, as bytes, so a name is found without creating a string. */
+const COMMANDS_BY_LENGTH: Array<Array<[Buffer, CommandName]>> = [];
+for (const name of COMMAND_NAMES) {
+  (COMMANDS_BY_LENGTH[name.length] ??= []).push([Buffer.from(name, 'latin1'), name]);
+}
+
+/** The command named by `data[start, end)`, or null for an unknown one. */
+function commandOf(data: Buffer, start: number, end: number): CommandName | null {
+  const candidates = COMMANDS_BY_LENGTH[end - start];
+  if (candidates === undefined) return null;
+  for (const [bytes, name] of candidates) {
+    let i = 0;
+    while (i < bytes.length && data[start + i] === bytes[i]) i++;
+    if (i === bytes.length) return name;
+  }
+  return null;
 }
 
 /** True when a line starts with `get ` or `gets ` after at most 100 spaces. */
