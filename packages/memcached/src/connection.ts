@@ -29,6 +29,8 @@ export class Connection implements Flushable {
   #waitingForDrain = false;
   #closing = false;
   #draining = false;
+  /** `performance.now()` of the last read, write or drain, for the idle timeout. */
+  #lastActivityMs = performance.now();
 
   constructor(id: number, socket: Socket, ctx: ProtocolContext, logger: Logger, flushScheduler: FlushScheduler) {
     this.id = id;
@@ -38,7 +40,6 @@ export class Connection implements Flushable {
     this.#flushScheduler = flushScheduler;
 
     socket.setNoDelay(true);
-    if (ctx.limits.idleTimeoutMs > 0) socket.setTimeout(ctx.limits.idleTimeoutMs, () => this.#onIdle());
     socket.on('data', (chunk: Buffer) => this.#onData(chunk));
     socket.on('drain', () => this.#onDrain());
     socket.on('error', (error: NodeJS.ErrnoException) => {
@@ -68,7 +69,21 @@ export class Connection implements Flushable {
     this.#socket.destroy();
   }
 
+  /**
+   * Closes the connection when nothing was read, written or drained for `idleTimeoutMs`.
+   * Returns true when it did. Called by the server's idle sweep.
+   */
+  closeIfIdle(nowMs: number): boolean {
+    const idleTimeoutMs = this.#ctx.limits.idleTimeoutMs;
+    if (this.#closing || nowMs - this.#lastActivityMs < idleTimeoutMs) return false;
+    this.#ctx.counters.idleKicks++;
+    this.#logger.debug('memcached connection idle, closing', { connection: this.id, idleTimeoutMs });
+    this.destroy();
+    return true;
+  }
+
   #onData(chunk: Buffer): void {
+    this.#lastActivityMs = performance.now();
     this.#ctx.counters.bytesRead += chunk.length;
     if (this.#closing) return;
 
@@ -115,6 +130,7 @@ export class Connection implements Flushable {
   }
 
   #onDrain(): void {
+    this.#lastActivityMs = performance.now();
     if (!this.#waitingForDrain) return;
     this.#waitingForDrain = false;
     this.#socket.resume();
@@ -139,6 +155,7 @@ export class Connection implements Flushable {
       socket.uncork();
     }
     this.#ctx.counters.bytesWritten += byteCount;
+    this.#lastActivityMs = performance.now();
   }
 
   #closeIfDrained(): void {
@@ -155,15 +172,5 @@ export class Connection implements Flushable {
     this.flush();
     this.#input.clear();
     this.#socket.end();
-  }
-
-  #onIdle(): void {
-    if (this.#closing) return;
-    this.#ctx.counters.idleKicks++;
-    this.#logger.debug('memcached connection idle, closing', {
-      connection: this.id,
-      idleTimeoutMs: this.#ctx.limits.idleTimeoutMs,
-    });
-    this.destroy();
   }
 }

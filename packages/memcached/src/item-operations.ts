@@ -70,10 +70,11 @@ export class ItemOperations {
     expiry: ItemExpiry,
     casUnique: bigint,
   ): StoreResult {
-    const current = this.#table.getItem(key);
     let value = data;
     let storedFlags = flags;
     let storedExpiry = expiry;
+    // A plain set needs no lookup; every other mode depends on the current item.
+    const current = mode === 'set' ? null : this.#table.getItem(key);
 
     switch (mode) {
       case 'set':

@@ -4,7 +4,11 @@ import { memcachedError } from './errors.js';
 export interface MemcachedLimits {
   /** Open client connections; further clients get `ERROR Too many open connections` and are closed. */
   maxConnections: number;
-  /** A connection with no traffic in either direction for this long is closed; 0 disables the timeout. */
+  /**
+   * A connection that neither sent a byte nor received or drained a reply for this long is
+   * closed, at most a quarter of the timeout (and at most 1 s) later; 0 disables the timeout.
+   * Measured in real time, also during replays on a virtual clock.
+   */
   idleTimeoutMs: number;
   /**
    * Unprocessed input bytes one connection may hold: a partial command, including a data block

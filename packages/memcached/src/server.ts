@@ -26,6 +26,15 @@ export const DEFAULT_DRAIN_TIMEOUT_MS = 5_000;
 
 const REJECTED_CONNECTION_REPLY = 'ERROR Too many open connections\r\n';
 
+/**
+ * How often idle connections are looked for: a quarter of the timeout, between 10 ms and 1 s,
+ * so an idle connection closes at most that much later than `idleTimeoutMs`. One timer for
+ * all connections costs less than a socket timer refreshed on every read and write.
+ */
+function idleSweepIntervalMs(idleTimeoutMs: number): number {
+  return Math.min(1_000, Math.max(10, Math.floor(idleTimeoutMs / 4)));
+}
+
 export interface MemcachedServerOptions {
   table: SessionTable;
   /** Time source for expiry and `stats` times; a VirtualClock during replays. */
@@ -190,10 +199,18 @@ export async function startMemcachedServer(options: MemcachedServerOptions): Pro
     }
     address.udpPort = udp.port;
   }
+  const idleSweep =
+    parsed.limits.idleTimeoutMs > 0
+      ? setInterval(() => {
+          const nowMs = performance.now();
+          for (const connection of connections) connection.closeIfIdle(nowMs);
+        }, idleSweepIntervalMs(parsed.limits.idleTimeoutMs)).unref()
+      : null;
   logger.info('memcached server listening', { host: address.host, port: address.port, udpPort: address.udpPort ?? 'off' });
 
   let closing: Promise<void> | null = null;
   const close = async (drainTimeoutMs: number): Promise<void> => {
+    if (idleSweep !== null) clearInterval(idleSweep);
     const stopped = new Promise<void>((resolve) => tcpServer.close(() => resolve()));
     if (udp !== null) await udp.close();
     for (const connection of connections) connection.drain();

@@ -43,6 +43,7 @@ export const BAD_FORMAT = 'CLIENT_ERROR bad command line format';
 const DELETE_USAGE = 'CLIENT_ERROR bad command line format.  Usage: delete <key> [noreply]';
 const NOREPLY = Buffer.from('noreply', 'latin1');
 const INT32_MAX = 2 ** 31 - 1;
+const NEVER: ItemExpiry = Object.freeze({ kind: 'never' });
 
 const STORE_REPLIES: Record<StoreOutcome, string> = {
   stored: 'STORED',
@@ -61,8 +62,12 @@ function wordLength(line: CommandLine, index: number): number {
 
 function wordEquals(line: CommandLine, index: number, expected: Buffer): boolean {
   const start = line.starts[index]!;
-  const end = line.ends[index]!;
-  return end - start === expected.length && line.data.compare(expected, 0, expected.length, start, end) === 0;
+  if (line.ends[index]! - start !== expected.length) return false;
+  const data = line.data;
+  for (let i = 0; i < expected.length; i++) {
+    if (data[start + i] !== expected[i]) return false;
+  }
+  return true;
 }
 
 function wordText(line: CommandLine, index: number): string {
@@ -125,7 +130,7 @@ export function runStorage(control: TextSessionControl, line: CommandLine, mode:
     return;
   }
 
-  const expiry = decodeExptime(exptime, control.ctx.clock.nowMs());
+  const expiry = exptime === 0 ? NEVER : decodeExptime(exptime, control.ctx.clock.nowMs());
   control.expectData({ mode, key, keyByteCount, flags, expiry, byteCount, casUnique, noreply });
 }
 
