@@ -76,6 +76,22 @@ export class ReplyWriter {
     this.#length += data.length;
   }
 
+  /** Appends a non-negative safe integer in decimal, without creating a string. */
+  writeDecimal(value: number): void {
+    let digits = 1;
+    for (let rest = value; rest >= 10; rest = Math.floor(rest / 10)) digits++;
+    this.#reserve(digits);
+    const staging = this.#staging;
+    let position = this.#position + digits;
+    let rest = value;
+    do {
+      staging[--position] = 0x30 + (rest % 10);
+      rest = Math.floor(rest / 10);
+    } while (rest > 0);
+    this.#position += digits;
+    this.#length += digits;
+  }
+
   writeUInt8(value: number): void {
     this.#reserve(1);
     this.#staging[this.#position++] = value;

@@ -42,6 +42,7 @@ export interface TextSessionControl {
 export const BAD_FORMAT = 'CLIENT_ERROR bad command line format';
 const DELETE_USAGE = 'CLIENT_ERROR bad command line format.  Usage: delete <key> [noreply]';
 const NOREPLY = Buffer.from('noreply', 'latin1');
+const SPACE = 0x20;
 const INT32_MAX = 2 ** 31 - 1;
 const NEVER: ItemExpiry = Object.freeze({ kind: 'never' });
 
@@ -157,9 +158,12 @@ export function runRetrieval(control: TextSessionControl, line: CommandLine, wit
     if (item === null) continue;
     out.writeLatin1('VALUE ');
     out.writeCopy(data, start, end);
-    out.writeLatin1(
-      withCas ? ` ${item.flags} ${item.data.length} ${item.cas}\r\n` : ` ${item.flags} ${item.data.length}\r\n`,
-    );
+    out.writeUInt8(SPACE);
+    out.writeDecimal(item.flags);
+    out.writeUInt8(SPACE);
+    out.writeDecimal(item.data.length);
+    if (withCas) out.writeLatin1(` ${item.cas}`);
+    out.writeLatin1('\r\n');
     out.writeStable(item.data);
     out.writeLatin1('\r\n');
   }

@@ -72,6 +72,16 @@ describe('ReplyWriter', () => {
     assert.equal(out.length, 0);
   });
 
+  test('writer: decimal numbers', () => {
+    const out = new ReplyWriter();
+    const values = [0, 7, 10, 99, 100, 4_294_967_295, Number.MAX_SAFE_INTEGER];
+    for (const value of values) {
+      out.writeDecimal(value);
+      out.writeLatin1(',');
+    }
+    assert.equal(Buffer.concat(out.take()).toString(), '0,7,10,99,100,4294967295,9007199254740991,');
+  });
+
   test('writer: taken slices never rewritten', () => {
     const out = new ReplyWriter();
     out.writeLatin1('first');
