@@ -129,7 +129,7 @@ function runMemcaslap(port, binary) {
   return { ops: Number(match[1]), tps: Number(match[2]), command: `memcaslap ${args.join(' ')}` };
 }
 
-/** The bulk-load stream, built before timing starts: batches of pipelined `set ... noreply`. */
+/** Builds the bulk-load stream before timing starts: batches of pipelined `set ... noreply`. */
 function buildBulkBatches(count) {
   const value = 'v'.repeat(valueBytes);
   const batchSize = 10_000;

@@ -123,8 +123,8 @@ export function readRequestHeader(data: Buffer, offset: number): RequestHeader {
 }
 
 /**
- * The length rules memcached 1.4.39 checks per command before reading the body. Returns
- * 'unknown' for opcodes it does not implement, which are answered 0x0081 and skipped.
+ * Checks the length rules memcached 1.4.39 applies per command before reading the body. Returns
+ * 'unknown' for opcodes it does not implement, which get status 0x0081 and are skipped.
  */
 export function checkRequestLengths(header: RequestHeader): 'valid' | 'invalid' | 'unknown' {
   const { keyLength: key, extrasLength: extras, bodyLength: body } = header;

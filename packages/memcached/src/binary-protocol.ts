@@ -32,7 +32,8 @@ interface RequestBody {
 /**
  * The memcached binary protocol on one connection or datagram. Every length is checked from
  * the 24-byte header before the body is read, so a hostile length never makes the server
- * buffer more than one item. Framing errors answer with the error memcached sends and close.
+ * buffer more than one item. A framing error gets the error response memcached sends, then the
+ * connection closes.
  */
 export class BinarySession implements ProtocolSession {
   readonly #ctx: ProtocolContext;
@@ -103,7 +104,7 @@ export class BinarySession implements ProtocolSession {
         this.#ctx.counters.protocolKicks++;
         return 'close';
       case 'unknown':
-        // 1.4.39 answers and skips exactly the body, so the stream stays aligned.
+        // 1.4.39 sends the error and skips exactly the body, so the stream stays aligned.
         this.#sendError(header, Status.UNKNOWN_COMMAND);
         this.#swallowRemaining = header.bodyLength;
         this.#out.endReply();
@@ -182,7 +183,7 @@ export class BinarySession implements ProtocolSession {
         this.#stats(header, body);
         return null;
       case Opcode.FLUSH:
-        // Refused as `memcached -F` refuses it; the error is sent for FLUSHQ too.
+        // Rejected as `memcached -F` rejects it. The error is sent for FLUSHQ too.
         this.#ctx.counters.cmdFlush++;
         this.#sendError(header, Status.AUTH_ERROR);
         return null;

@@ -9,7 +9,7 @@
  * `encodeKey(decodeKey(bytes))` returns the original bytes.
  */
 
-/** Longest key in bytes that memcached accepts (`KEY_MAX_LENGTH`). */
+/** Maximum key length in bytes that memcached accepts (`KEY_MAX_LENGTH`). */
 export const KEY_MAX_BYTES = 250;
 
 const ESCAPE_BASE = 0xdc00;

@@ -21,7 +21,7 @@ export interface MemcachedLimits {
   maxItemBytes: number;
 }
 
-/** Longest non-retrieval command line in bytes before the connection is closed (memcached 1.4: 1024). */
+/** Maximum length in bytes of a non-retrieval command line; a longer one closes the connection (memcached 1.4: 1024). */
 export const MAX_TEXT_LINE_BYTES = 1024;
 
 /** Bytes memcached 1.4.39 adds to key and value length when it checks `-I`. */

@@ -5,7 +5,7 @@ import type { ItemOperations } from './item-operations.js';
 import type { MemcachedLimits } from './limits.js';
 import type { StatLine, ServerCounters } from './stats.js';
 
-/** What a protocol session needs from the server. */
+/** Server state and services a protocol session uses. */
 export interface ProtocolContext {
   clock: Clock;
   ops: ItemOperations;
@@ -13,7 +13,7 @@ export interface ProtocolContext {
   limits: MemcachedLimits;
   /** Reported by `version` and the binary VERSION command. */
   version: string;
-  /** Lines of `stats <group>`; '' is plain `stats`. Returns null for a group this server does not have. */
+  /** Lines of `stats <group>`, where '' is plain `stats`, or null for a group this server does not have. */
   statsGroup(group: string): StatLine[] | null;
   resetStats(): void;
 }

@@ -27,8 +27,8 @@ export const DEFAULT_DRAIN_TIMEOUT_MS = 5_000;
 const REJECTED_CONNECTION_REPLY = 'ERROR Too many open connections\r\n';
 
 /**
- * How often idle connections are looked for: a quarter of the timeout, between 10 ms and 1 s,
- * so an idle connection closes at most that much later than `idleTimeoutMs`. One timer for
+ * Computes how often to check for idle connections: a quarter of the timeout, between 10 ms and
+ * 1 s, so an idle connection closes at most that much later than `idleTimeoutMs`. One timer for
  * all connections costs less than a socket timer refreshed on every read and write.
  */
 function idleSweepIntervalMs(idleTimeoutMs: number): number {
@@ -114,7 +114,7 @@ async function listenTcp(server: Server, host: string, port: number): Promise<vo
       reject(
         memcachedError(
           'TB_ERR_MEMCACHED_LISTEN_FAILED',
-          `Cannot listen for memcached on ${host} port ${port}: ${error.message}. Choose another port, or 0 for any free port.`,
+          `Listening for memcached on ${host} port ${port} failed: ${error.message}. Choose another port, or 0 for any free port.`,
           { cause: error },
         ),
       );

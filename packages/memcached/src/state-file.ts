@@ -8,8 +8,8 @@ import type { SessionTable, TableSnapshot } from '@triggerbox/session-table';
 import { memcachedError } from './errors.js';
 
 /**
- * Writes `table.snapshot()` to `path` as JSON, atomically: the data goes to a temporary file
- * in the same directory, is flushed to disk, and is renamed over `path`, so a crash leaves
+ * Writes `table.snapshot()` to `path` as JSON, atomically. The data goes to a temporary file in
+ * the same directory, is flushed to disk and is renamed over `path`. A crash therefore leaves
  * either the old file or the new one, never a partial file.
  */
 export async function saveState(table: SessionTable, path: string): Promise<void> {
@@ -31,20 +31,20 @@ export async function saveState(table: SessionTable, path: string): Promise<void
     await rm(temporaryPath, { force: true });
     throw memcachedError(
       'TB_ERR_MEMCACHED_STATE_FILE_IO',
-      `Cannot write the state file ${path}: ${(error as Error).message}. Check that the directory exists and is writable.`,
+      `Writing the state file ${path} failed: ${(error as Error).message}. Check that the directory exists and is writable.`,
       { cause: error },
     );
   }
 }
 
-/** Makes a rename durable; some platforms cannot open a directory, which is not an error. */
+/** Makes a rename durable. Some platforms cannot open a directory, which is not an error. */
 async function syncDirectory(directory: string): Promise<void> {
   let handle;
   try {
     handle = await open(directory, 'r');
     await handle.sync();
   } catch {
-    // NOTE: Windows cannot fsync a directory; the rename itself is still atomic there.
+    // NOTE: opening a directory fails on Windows, so the rename is not flushed to disk there.
   } finally {
     await handle?.close();
   }
@@ -63,7 +63,7 @@ export async function loadState(table: SessionTable, path: string): Promise<bool
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
     throw memcachedError(
       'TB_ERR_MEMCACHED_STATE_FILE_IO',
-      `Cannot read the state file ${path}: ${(error as Error).message}.`,
+      `Reading the state file ${path} failed: ${(error as Error).message}. Check that the file is readable.`,
       { cause: error },
     );
   }

@@ -27,7 +27,7 @@ export interface PendingStore {
   noreply: boolean;
 }
 
-/** What command handlers may do to their text session. */
+/** Operations a command handler may perform on its text session. */
 export interface TextSessionControl {
   readonly ctx: ProtocolContext;
   readonly out: ReplyWriter;
@@ -260,7 +260,7 @@ export function runStats(control: TextSessionControl, line: CommandLine): void {
   control.out.writeLatin1(`${text}END\r\n`);
 }
 
-/** `flush_all [delay] [noreply]` is refused as `memcached -F` refuses it, and counted in `cmd_flush`. */
+/** `flush_all [delay] [noreply]` is rejected as `memcached -F` rejects it, and counted in `cmd_flush`. */
 export function runFlushAll(control: TextSessionControl, line: CommandLine): void {
   control.ctx.counters.cmdFlush++;
   control.reply('CLIENT_ERROR flush_all not allowed', endsWithNoreply(line));

@@ -301,7 +301,7 @@ for (const name of COMMAND_NAMES) {
   (COMMANDS_BY_LENGTH[name.length] ??= []).push([Buffer.from(name, 'latin1'), name]);
 }
 
-/** The command named by `data[start, end)`, or null for an unknown one. */
+/** Looks up the command named by `data[start, end)`; null for an unknown one. */
 function commandOf(data: Buffer, start: number, end: number): CommandName | null {
   const candidates = COMMANDS_BY_LENGTH[end - start];
   if (candidates === undefined) return null;

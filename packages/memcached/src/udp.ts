@@ -49,7 +49,7 @@ export class UdpListener {
         reject(
           memcachedError(
             'TB_ERR_MEMCACHED_LISTEN_FAILED',
-            `Cannot listen for memcached UDP on ${host} port ${port}: ${error.message}. Choose another udpPort, or 0 for any free port.`,
+            `Listening for memcached UDP on ${host} port ${port} failed: ${error.message}. Choose another udpPort, or 0 for any free port.`,
             { cause: error },
           ),
         );

@@ -33,22 +33,22 @@ const ERRORS = {
   unknown: [0x0081, 'Unknown command'],
 } as const;
 
-function assertError(response: BinaryResponse | undefined, [status, text]: readonly [number, string], what: string): void {
-  assert.ok(response, `${what}: a response`);
-  assert.equal(response.magic, 0x81, `${what}: magic`);
-  assert.equal(response.status, status, `${what}: status`);
-  assert.equal(response.value.toString('latin1'), text, `${what}: error text`);
-  assert.equal(response.extrasLength, 0, `${what}: extras length`);
-  assert.equal(response.keyLength, 0, `${what}: key length`);
-  assert.equal(response.cas, 0n, `${what}: cas`);
+function assertError(response: BinaryResponse | undefined, [status, text]: readonly [number, string], description: string): void {
+  assert.ok(response, `${description}: a response`);
+  assert.equal(response.magic, 0x81, `${description}: magic`);
+  assert.equal(response.status, status, `${description}: status`);
+  assert.equal(response.value.toString('latin1'), text, `${description}: error text`);
+  assert.equal(response.extrasLength, 0, `${description}: extras length`);
+  assert.equal(response.keyLength, 0, `${description}: key length`);
+  assert.equal(response.cas, 0n, `${description}: cas`);
 }
 
-function assertSuccess(response: BinaryResponse | undefined, opcode: number, what: string): BinaryResponse {
-  assert.ok(response, `${what}: a response`);
-  assert.equal(response.magic, 0x81, `${what}: magic`);
-  assert.equal(response.opcode, opcode, `${what}: opcode`);
-  assert.equal(response.dataType, 0, `${what}: data type`);
-  assert.equal(response.status, 0, `${what}: status ${response.status} ${response.value.toString()}`);
+function assertSuccess(response: BinaryResponse | undefined, opcode: number, description: string): BinaryResponse {
+  assert.ok(response, `${description}: a response`);
+  assert.equal(response.magic, 0x81, `${description}: magic`);
+  assert.equal(response.opcode, opcode, `${description}: opcode`);
+  assert.equal(response.dataType, 0, `${description}: data type`);
+  assert.equal(response.status, 0, `${description}: status ${response.status} ${response.value.toString()}`);
   return response;
 }
 
@@ -171,7 +171,7 @@ describe('binary protocol', () => {
     assertError(responses[3], ERRORS.notStored, 'APPENDQ missing');
     assertError(responses[4], ERRORS.notFound, 'DELETEQ missing');
     assertError(responses[5], ERRORS.nonNumeric, 'INCREMENTQ non-numeric');
-    assertError(responses[6], ERRORS.auth, 'FLUSHQ refused');
+    assertError(responses[6], ERRORS.auth, 'FLUSHQ rejected');
     assert.deepEqual(responses.map((response) => response.opaque), [0, 1, 2, 3, 4, 5, 6]);
     assert.deepEqual(responses.map((response) => response.opcode), [Op.SET, Op.ADDQ, Op.REPLACEQ, Op.APPENDQ, Op.DELETEQ, Op.INCREMENTQ, Op.FLUSHQ]);
   });
@@ -327,7 +327,7 @@ describe('binary protocol', () => {
     assertError(expired, ERRORS.notFound, 'relative exptime');
   });
 
-  test('binary: FLUSH refused, nothing deleted', async () => {
+  test('binary: FLUSH rejected, nothing deleted', async () => {
     const [, flush, flushDelay, get] = await binaryExchange(
       client,
       set('bf', 'kept'),
@@ -439,19 +439,19 @@ describe('binary framing errors', () => {
     await harness.close();
   });
 
-  async function expectClose(request: Buffer, expected: readonly [number, string] | null, what: string): Promise<void> {
+  async function expectClose(request: Buffer, expected: readonly [number, string] | null, description: string): Promise<void> {
     const client = await RawClient.connect(harness.port);
     try {
       // A valid request first, so the connection is binary.
       await binaryExchange(client, binaryRequest({ opcode: Op.VERSION }));
       client.send(Buffer.concat([request, binaryRequest({ opcode: Op.VERSION })]));
-      assert.equal(await client.waitClosed(), true, `${what}: connection closed`);
+      assert.equal(await client.waitClosed(), true, `${description}: connection closed`);
       const responses = parseBinaryResponses(client.pending);
       if (expected === null) {
-        assert.equal(responses.length, 0, `${what}: no reply`);
+        assert.equal(responses.length, 0, `${description}: no reply`);
       } else {
-        assert.equal(responses.length, 1, `${what}: one reply, nothing after it`);
-        assertError(responses[0], expected, what);
+        assert.equal(responses.length, 1, `${description}: one reply, nothing after it`);
+        assertError(responses[0], expected, description);
       }
     } finally {
       client.close();
@@ -492,7 +492,7 @@ describe('binary framing errors', () => {
       ['TOUCH without extras', binaryRequest({ opcode: Op.TOUCH, key: 'k' })],
       ['GAT without key', binaryRequest({ opcode: Op.GAT, extras: Buffer.alloc(4) })],
     ];
-    for (const [what, request] of cases) await expectClose(request, ERRORS.invalid, what);
+    for (const [description, request] of cases) await expectClose(request, ERRORS.invalid, description);
     assert.equal(harness.server.stats().counters.protocolKicks >= cases.length, true);
   });
 

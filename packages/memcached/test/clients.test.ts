@@ -31,7 +31,13 @@ function runPython(script: string, port: number): Promise<{ exitCode: number | n
 /** Calls a node-style method of the `memcached` client and returns its result. */
 function call<T>(run: (callback: (error: unknown, result: T) => void) => void): Promise<T> {
   return new Promise((resolve, reject) => {
-    run((error, result) => (error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve(result)));
+    run((error, result) => {
+      if (!error) {
+        resolve(result);
+        return;
+      }
+      reject(error instanceof Error ? error : new Error(String(error)));
+    });
   });
 }
 
@@ -153,7 +159,7 @@ describe('npm memcached client', () => {
 
   test('memcached npm: unsupported commands fail', async () => {
     await call((cb) => client.set('nm_keep', 'k', 0, cb));
-    assert.ok(await callError((cb) => client.flush(cb)), 'flush is refused');
+    assert.ok(await callError((cb) => client.flush(cb)), 'flush is rejected');
     assert.equal(await call<unknown>((cb) => client.get('nm_keep', cb)), 'k');
     assert.ok(await callError((cb) => client.items(cb)), 'stats items is not kept');
     assert.ok(await callError((cb) => client.slabs(cb)), 'stats slabs is not kept');
@@ -197,7 +203,7 @@ describe('memjs client', () => {
     // the binary protocol tests check PREPEND with raw bytes.
     assert.equal(await client.prepend('mj_c', '<'), true);
     assert.equal((await client.get('mj_c')).value?.toString(), 'mid><');
-    // memcached answers 0x0005 "Not stored." here, which memjs reports as an error.
+    // memcached replies 0x0005 "Not stored." here, which memjs reports as an error.
     await assert.rejects(client.append('mj_nothere', 'x'), /Item not stored/);
     assert.equal(await client.delete('mj_c'), true);
     assert.equal(await client.delete('mj_c'), false);
@@ -222,7 +228,7 @@ describe('memjs client', () => {
     assert.equal(await client.touch('mj_t', 100), false);
   });
 
-  test('memjs: flush refused, data kept', async () => {
+  test('memjs: flush rejected, data kept', async () => {
     await client.set('mj_keep', 'k', {});
     // memjs reads status 0x0020 as an authentication failure and stops using that
     // connection, as it does against memcached -F, so the flush goes through its own client.

@@ -10,7 +10,7 @@ import { startMemcachedServer, type MemcachedLimits, type MemcachedServer } from
 /** Start of the virtual clock in tests: 2023-11-14T22:13:20Z, so absolute exptimes are realistic. */
 export const TEST_START_MS = 1_700_000_000_000;
 
-/** Longest a test waits for a reply or a close before failing. */
+/** Maximum time a test waits for a reply or a close before failing. */
 export const REPLY_TIMEOUT_MS = 5_000;
 
 export interface TestServer {
@@ -99,10 +99,10 @@ export class RawClient {
   }
 
   #take(): Buffer {
-    const taken = this.#received;
+    const receivedBytes = this.#received;
     this.#chunks = [];
     this.#length = 0;
-    return taken;
+    return receivedBytes;
   }
 
   send(bytes: string | Buffer): void {
@@ -110,11 +110,11 @@ export class RawClient {
   }
 
   /** Waits until `done(received)` holds, then takes and returns everything received. */
-  async readUntil(done: (received: Buffer) => boolean, what: string, timeoutMs = REPLY_TIMEOUT_MS): Promise<Buffer> {
+  async readUntil(done: (received: Buffer) => boolean, description: string, timeoutMs = REPLY_TIMEOUT_MS): Promise<Buffer> {
     const met = await this.#waitFor(() => done(this.#received), timeoutMs);
     if (!met) {
       const state = this.#closed ? 'connection closed' : 'timed out';
-      throw new Error(`${state} while waiting for ${what}; received ${describe(this.#received)}`);
+      throw new Error(`${state} while waiting for ${description}; received ${describe(this.#received)}`);
     }
     return this.#take();
   }
@@ -156,7 +156,7 @@ export class RawClient {
 
   /**
    * Sends `request` followed by `version\r\n` and returns the reply text before the VERSION
-   * line, so a test sees exactly what `request` produced, including nothing at all.
+   * line, so a test gets exactly what `request` produced, including nothing at all.
    */
   async text(request: string | Buffer, version = '1.4.39'): Promise<string> {
     this.send(request);
@@ -347,7 +347,7 @@ export class UdpClient {
   }
 }
 
-/** A memcached UDP frame: request id, sequence, total, reserved. */
+/** Builds a memcached UDP frame: request id, sequence, total, reserved. */
 export function udpFrame(requestId: number, payload: Buffer | string, sequence = 0, total = 1): Buffer {
   const header = Buffer.alloc(8);
   header.writeUInt16BE(requestId, 0);
@@ -376,11 +376,11 @@ export function requireTool(name: string, skip: (message: string) => void): stri
   return null;
 }
 
-/** Polls `condition` every few milliseconds, for at most `timeoutMs`; fails with `what` on timeout. */
-export async function waitUntil(condition: () => boolean, what: string, timeoutMs = REPLY_TIMEOUT_MS): Promise<void> {
+/** Polls `condition` every few milliseconds, for at most `timeoutMs`; fails with `description` on timeout. */
+export async function waitUntil(condition: () => boolean, description: string, timeoutMs = REPLY_TIMEOUT_MS): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
-    if (Date.now() >= deadline) throw new Error(`timed out waiting until ${what}`);
+    if (Date.now() >= deadline) throw new Error(`timed out waiting until ${description}`);
     await new Promise<void>((resolve) => setTimeout(resolve, 5));
   }
 }

@@ -49,7 +49,7 @@ function createRandom(seed: number): { next(): number; int(limit: number): numbe
   };
 }
 
-/** A session over a fresh table, for running a byte stream without a socket. */
+/** Creates a session over a fresh table, for running a byte stream without a socket. */
 function createSession(kind: 'text' | 'binary', limits: Partial<MemcachedLimits> = {}): { session: TextSession | BinarySession; out: ReplyWriter } {
   const clock = new VirtualClock(TEST_START_MS);
   const table = new SessionTable({ clock, capacity: 1000 });

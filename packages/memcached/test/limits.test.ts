@@ -63,7 +63,7 @@ describe('connection limits', () => {
 
     first.close();
     await first.waitClosed();
-    // The server sees the close a little later; try a bounded number of times.
+    // The server notices the close a little later, so try a bounded number of times.
     let accepted = false;
     for (let attempt = 0; attempt < 50 && !accepted; attempt++) {
       const next = await RawClient.connect(harness.port);

@@ -5,9 +5,9 @@ import { after, before, describe, test } from 'node:test';
 import { RawClient, requireTool, startTestServer, type TestServer } from './helpers.js';
 
 /**
- * Keys memccapable (libmemcached 1.1.4) stores, read from its traffic against a
- * `memcached -F` on loopback. It relies on flush_all to start empty; with flush refused, a
- * second run would find its own keys, so the test deletes them before each run.
+ * Keys memccapable (libmemcached 1.1.4) stores, read from its traffic against a `memcached -F`
+ * on loopback. memccapable relies on flush_all to start empty. Because flush is rejected here, a
+ * second run would find the keys of the first, so the test deletes them before each run.
  */
 const MEMCAPABLE_KEYS = [
   'add', 'add_noreply', 'append', 'append_noreply', 'append_noreply_notfound', 'append_notfound', 'cas',

@@ -196,10 +196,10 @@ describe('text commands', () => {
     assert.equal(await client.text('quit foo bar\r\nquit noreply\r\n'), 'ERROR\r\nERROR\r\n');
   });
 
-  test('flush_all: refused, nothing deleted', async () => {
+  test('flush_all: rejected, nothing deleted', async () => {
     assert.equal(await client.text('set keep 0 0 1\r\nk\r\n'), 'STORED\r\n');
-    const refused = 'CLIENT_ERROR flush_all not allowed\r\n';
-    assert.equal(await client.text('flush_all\r\nflush_all 0\r\nflush_all abc\r\n'), refused.repeat(3));
+    const rejected = 'CLIENT_ERROR flush_all not allowed\r\n';
+    assert.equal(await client.text('flush_all\r\nflush_all 0\r\nflush_all abc\r\n'), rejected.repeat(3));
     assert.equal(await client.text('get keep\r\n'), 'VALUE keep 0 1\r\nk\r\nEND\r\n');
   });
 });

@@ -14,10 +14,10 @@ client = Client(('127.0.0.1', port), default_noreply=False, connect_timeout=5, t
 checks = 0
 
 
-def check(condition, what):
+def check(condition, description):
     global checks
     if not condition:
-        raise AssertionError(what)
+        raise AssertionError(description)
     checks += 1
 
 
@@ -83,7 +83,7 @@ check(stats[b'curr_items'] >= 1, 'stats curr_items')
 check(isinstance(client.stats('settings'), dict), 'stats settings')
 check(client.version() == b'1.4.39', 'version')
 
-check(raises(MemcacheClientError, client.flush_all), 'flush_all is refused')
+check(raises(MemcacheClientError, client.flush_all), 'flush_all is rejected')
 check(client.get(p + b'a') == b'world', 'flush_all deleted nothing')
 check(raises(MemcacheUnknownCommandError, client.cache_memlimit, 100), 'cache_memlimit is not a 1.4 command')
 check(raises(MemcacheUnknownCommandError, client.shutdown), 'shutdown is not enabled')

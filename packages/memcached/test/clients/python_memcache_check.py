@@ -14,10 +14,10 @@ other = memcache.Client([address])
 checks = 0
 
 
-def check(condition, what):
+def check(condition, description):
     global checks
     if not condition:
-        raise AssertionError(what)
+        raise AssertionError(description)
     checks += 1
 
 
@@ -72,7 +72,7 @@ check(server_stats['version'] == '1.4.39', 'stats version')
 check(int(server_stats['curr_items']) >= 1, 'stats curr_items')
 
 mc.flush_all()
-check(mc.get(p + 'a') == 'changed', 'flush_all is refused and deletes nothing')
+check(mc.get(p + 'a') == 'changed', 'flush_all is rejected and deletes nothing')
 
 # python-memcache 1.58 on Python 3 compares bytes with str in get_slabs and
 # get_slab_stats and raises TypeError against any server, memcached 1.6.18 included.
