@@ -43,6 +43,7 @@ export class BinarySession implements ProtocolSession {
 
   #header: RequestHeader | null = null;
   #swallowRemaining = 0;
+  closeReason = '';
 
   constructor(ctx: ProtocolContext, out: ReplyWriter) {
     this.#ctx = ctx;
@@ -82,6 +83,7 @@ export class BinarySession implements ProtocolSession {
     const data = input.data;
     if (data[input.start] !== REQUEST_MAGIC) {
       this.#ctx.counters.protocolKicks++;
+      this.closeReason = `bad magic byte 0x${data[input.start]!.toString(16)}`;
       return 'close';
     }
     const header = readRequestHeader(data, input.start);
@@ -89,20 +91,17 @@ export class BinarySession implements ProtocolSession {
 
     if (header.keyLength + header.extrasLength > header.bodyLength) {
       this.#sendError(header, Status.UNKNOWN_COMMAND);
-      this.#ctx.counters.protocolKicks++;
-      return 'close';
+      return this.#kick(header, 'key and extras longer than the body');
     }
     if (header.keyLength > KEY_MAX_BYTES) {
       this.#sendError(header, Status.INVALID_ARGUMENTS);
-      this.#ctx.counters.protocolKicks++;
-      return 'close';
+      return this.#kick(header, 'key over 250 bytes');
     }
 
     switch (checkRequestLengths(header)) {
       case 'invalid':
         this.#sendError(header, Status.INVALID_ARGUMENTS);
-        this.#ctx.counters.protocolKicks++;
-        return 'close';
+        return this.#kick(header, 'invalid extras, key or body length');
       case 'unknown':
         // 1.4.39 sends the error and skips exactly the body, so the stream stays aligned.
         this.#sendError(header, Status.UNKNOWN_COMMAND);
@@ -113,6 +112,12 @@ export class BinarySession implements ProtocolSession {
         this.#header = header;
         return null;
     }
+  }
+
+  #kick(header: RequestHeader, reason: string): SessionStatus {
+    this.#ctx.counters.protocolKicks++;
+    this.closeReason = `${reason} (opcode 0x${header.opcode.toString(16)}, key ${header.keyLength}, extras ${header.extrasLength}, body ${header.bodyLength})`;
+    return 'close';
   }
 
   /** Handles the body of `header` once enough of it is buffered. */
@@ -195,6 +200,7 @@ export class BinarySession implements ProtocolSession {
         return null;
       case Opcode.QUIT:
         if (!header.quiet) this.#sendSuccess(header, 0n, null);
+        this.closeReason = 'quit';
         return 'close';
     }
     return null;

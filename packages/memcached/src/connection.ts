@@ -106,6 +106,7 @@ export class Connection implements Flushable {
   #afterProcess(status: SessionStatus): void {
     switch (status) {
       case 'close':
+        this.#logger.debug('memcached connection closing', { connection: this.id, reason: this.#session?.closeReason });
         this.#close();
         return;
       case 'output-full':
@@ -120,6 +121,7 @@ export class Connection implements Flushable {
       case 'need-input':
         if (this.#input.length > this.#ctx.limits.maxBufferBytes) {
           this.#ctx.counters.bufferKicks++;
+          this.#logger.debug('memcached connection closing', { connection: this.id, reason: 'input over maxBufferBytes' });
           this.#close();
           return;
         }

@@ -31,4 +31,6 @@ export interface ProtocolSession {
   process(input: InputBuffer): SessionStatus;
   /** True when no command is partly received, so a draining connection may close. */
   readonly idle: boolean;
+  /** Why the last `process` returned 'close', for the log. */
+  readonly closeReason: string;
 }

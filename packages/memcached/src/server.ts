@@ -25,6 +25,7 @@ export const DEFAULT_MEMCACHED_VERSION = '1.4.39';
 export const DEFAULT_DRAIN_TIMEOUT_MS = 5_000;
 
 const REJECTED_CONNECTION_REPLY = 'ERROR Too many open connections\r\n';
+const REJECTION_LOG_INTERVAL_MS = 30_000;
 
 /**
  * Computes how often to check for idle connections: a quarter of the timeout, between 10 ms and
@@ -167,13 +168,23 @@ export async function startMemcachedServer(options: MemcachedServerOptions): Pro
     resetStats: () => counters.reset(),
   };
 
+  let rejectionLoggedAtMs = Number.NEGATIVE_INFINITY;
+  let rejectedSinceLog = 0;
   const onConnection = (socket: Socket): void => {
     if (connections.size >= parsed.limits.maxConnections) {
       counters.rejectedConnections++;
-      logger.warn('memcached connection rejected, too many open connections', {
-        client: socket.remoteAddress,
-        maxConnections: parsed.limits.maxConnections,
-      });
+      rejectedSinceLog++;
+      // One line per 30 s at most, so a flood of clients does not flood the log.
+      const nowMs = performance.now();
+      if (nowMs - rejectionLoggedAtMs >= REJECTION_LOG_INTERVAL_MS) {
+        logger.warn('memcached connections rejected, too many open connections', {
+          client: socket.remoteAddress,
+          rejected: rejectedSinceLog,
+          maxConnections: parsed.limits.maxConnections,
+        });
+        rejectionLoggedAtMs = nowMs;
+        rejectedSinceLog = 0;
+      }
       socket.on('error', () => {});
       socket.end(REJECTED_CONNECTION_REPLY);
       return;

@@ -44,6 +44,7 @@ export class TextSession implements ProtocolSession, TextSessionControl {
   #swallowRemaining = 0;
   /** Bytes of the current partial line already searched for `\n`. */
   #scannedBytes = 0;
+  closeReason = '';
 
   constructor(ctx: ProtocolContext, out: ReplyWriter) {
     this.ctx = ctx;
@@ -105,6 +106,7 @@ export class TextSession implements ProtocolSession, TextSessionControl {
     // TCP happened to split the stream.
     if (newline - start > MAX_TEXT_LINE_BYTES && !isRetrievalLine(data, start, newline)) {
       this.ctx.counters.longLineKicks++;
+      this.closeReason = 'command line over 1024 bytes';
       return 'close';
     }
 
@@ -127,11 +129,13 @@ export class TextSession implements ProtocolSession, TextSessionControl {
     if (length <= MAX_TEXT_LINE_BYTES) return 'need-input';
     if (!isRetrievalLine(input.data, input.start, input.end)) {
       this.ctx.counters.longLineKicks++;
+      this.closeReason = 'command line over 1024 bytes';
       return 'close';
     }
     if (length > this.ctx.limits.maxBufferBytes) {
       this.ctx.counters.bufferKicks++;
       this.out.writeLatin1('SERVER_ERROR out of memory reading request\r\n');
+      this.closeReason = 'retrieval line over maxBufferBytes';
       return 'close';
     }
     return 'need-input';
@@ -247,6 +251,7 @@ export class TextSession implements ProtocolSession, TextSessionControl {
         return null;
       case 'quit':
         if (count !== 1) break;
+        this.closeReason = 'quit';
         return 'close';
       case null:
         break;

@@ -2,7 +2,7 @@ import { connect, type Socket } from 'node:net';
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { spawnSync } from 'node:child_process';
 
-import { VirtualClock } from '@triggerbox/core';
+import { VirtualClock, type Logger } from '@triggerbox/core';
 import { SessionTable } from '@triggerbox/session-table';
 
 import { startMemcachedServer, type MemcachedLimits, type MemcachedServer } from '../src/index.js';
@@ -24,6 +24,7 @@ export interface TestServer {
 
 export interface TestServerOptions {
   limits?: Partial<MemcachedLimits>;
+  logger?: Logger;
   udp?: boolean;
   version?: string;
   capacity?: number;
@@ -41,6 +42,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     ...(options.udp ? { udpPort: 0 } : {}),
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.version ? { version: options.version } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
   });
   return {
     server,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
-import { VirtualClock } from '@triggerbox/core';
+import { VirtualClock, createLogger } from '@triggerbox/core';
 import { SessionTable } from '@triggerbox/session-table';
 
 import { InputBuffer } from '../src/input-buffer.js';
@@ -75,6 +75,24 @@ describe('connection limits', () => {
     }
     assert.equal(accepted, true, 'a new client is accepted once one left');
     second.close();
+  });
+
+  test('maxConnections: rejections logged once', async (t) => {
+    const lines: string[] = [];
+    const logger = createLogger({ level: 'debug', write: (line) => lines.push(line) });
+    const harness = await startTestServer({ limits: { maxConnections: 1 }, logger });
+    t.after(() => harness.close());
+    const first = await RawClient.connect(harness.port);
+    assert.equal(await first.text('version\r\n'), 'VERSION 1.4.39\r\n');
+    for (let i = 0; i < 3; i++) {
+      const extra = await RawClient.connect(harness.port);
+      assert.equal(await extra.waitClosed(), true);
+    }
+    const warnings = lines.filter((line) => line.startsWith('warn '));
+    assert.equal(warnings.length, 1, lines.join('\n'));
+    assert.match(warnings[0]!, /connections rejected, too many open connections .*rejected=1 maxConnections=1/);
+    assert.equal(harness.server.stats().counters.rejectedConnections, 3);
+    first.close();
   });
 
   test('idleTimeoutMs: idle client closed', async (t) => {
