@@ -20,8 +20,13 @@ export interface TriggerboxConfig {
 
 type Validator = (value: unknown, path: string) => void;
 
+/** `path` is the file name, then a colon and the key path when the fault is inside the object. */
 function fail(path: string, message: string): never {
-  throw cliError('TB_ERR_CLI_CONFIG_INVALID', `Invalid configuration at ${path}: ${message}.`);
+  throw cliError('TB_ERR_CLI_CONFIG_INVALID', `Invalid configuration in ${path}: ${message}.`);
+}
+
+function keyPath(path: string, key: string): string {
+  return path.includes(': ') ? `${path}.${key}` : `${path}: ${key}`;
 }
 
 const positiveInteger: Validator = (value, path) => {
@@ -36,7 +41,7 @@ const stringList: Validator = (value, path) => {
 
 function checkKeys(object: Record<string, unknown>, allowed: readonly string[], path: string): void {
   for (const key of Object.keys(object)) {
-    if (!allowed.includes(key)) fail(`${path}.${key}`, `unknown key; valid keys are ${allowed.join(', ')}`);
+    if (!allowed.includes(key)) fail(keyPath(path, key), `unknown key; valid keys are ${allowed.join(', ')}`);
   }
 }
 
@@ -47,20 +52,20 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 const remoteTarget: Validator = (value, path) => {
   if (!isPlainObject(value)) fail(path, `expected an object with a "url", got ${JSON.stringify(value)}`);
   checkKeys(value, ['url', 'headers', 'timeoutMs'], path);
-  parseTargetUrl(value.url, `${path}.url`);
+  parseTargetUrl(value.url, keyPath(path, 'url'));
   if (value.headers !== undefined) {
     if (!isPlainObject(value.headers) || Object.values(value.headers).some((header) => typeof header !== 'string')) {
-      fail(`${path}.headers`, 'expected an object of header names to string values');
+      fail(keyPath(path, 'headers'), 'expected an object of header names to string values');
     }
   }
-  if (value.timeoutMs !== undefined) positiveInteger(value.timeoutMs, `${path}.timeoutMs`);
+  if (value.timeoutMs !== undefined) positiveInteger(value.timeoutMs, keyPath(path, 'timeoutMs'));
 };
 
 const TOP_LEVEL: Record<keyof TriggerboxConfig, Validator> = {
   triggers: stringList,
   remotes: (value, path) => {
     if (!isPlainObject(value)) fail(path, 'expected an object of target names to targets');
-    for (const [name, target] of Object.entries(value)) remoteTarget(target, `${path}.${name}`);
+    for (const [name, target] of Object.entries(value)) remoteTarget(target, keyPath(path, name));
   },
   sessionCapacity: positiveInteger,
   memoryLimitMb: positiveInteger,
@@ -78,6 +83,7 @@ function parseTargetUrl(value: unknown, path: string): void {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     fail(path, `expected an http:// or https:// URL, got ${JSON.stringify(value)}`);
   }
+  if (url.hostname === '') fail(path, `the URL ${JSON.stringify(value)} has no host; write it as http://HOST:PORT`);
 }
 
 /** Validates a parsed configuration object; unknown keys are rejected with the valid ones listed. */
@@ -85,7 +91,7 @@ export function validateConfig(raw: unknown, source: string): TriggerboxConfig {
   if (!isPlainObject(raw)) fail(source, 'expected a JSON object');
   checkKeys(raw, Object.keys(TOP_LEVEL), source);
   for (const [key, validate] of Object.entries(TOP_LEVEL)) {
-    if (raw[key] !== undefined) validate(raw[key], `${source}.${key}`);
+    if (raw[key] !== undefined) validate(raw[key], keyPath(source, key));
   }
   return raw as TriggerboxConfig;
 }
@@ -115,10 +121,14 @@ export function parseRemoteOption(text: string): [string, RemoteTargetConfig] {
   if (!name || !url) {
     throw cliError('TB_ERR_CLI_INVALID_OPTION', `Invalid --remote ${JSON.stringify(text)}: expected NAME=URL, for example dnsrep=http://127.0.0.1:8080.`);
   }
+  let parsed: URL | undefined;
   try {
-    parseTargetUrl(url, `--remote ${name}`);
+    parsed = new URL(url);
   } catch {
-    throw cliError('TB_ERR_CLI_INVALID_OPTION', `Invalid --remote ${JSON.stringify(text)}: the URL must start with http:// or https://.`);
+    parsed = undefined;
+  }
+  if (parsed === undefined || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') || parsed.hostname === '') {
+    throw cliError('TB_ERR_CLI_INVALID_OPTION', `Invalid --remote ${JSON.stringify(text)}: the URL must be http://HOST:PORT or https://HOST:PORT, for example dnsrep=http://127.0.0.1:8080.`);
   }
   return [name, { url }];
 }

@@ -53,7 +53,7 @@ export class CycleScheduler {
     if (due <= 0) return;
     if (due > MAX_CYCLES_PER_GAP) {
       const skipped = due - MAX_CYCLES_PER_GAP;
-      this.#options.logger.warn('clock gap skipped', {
+      this.#options.logger.warn('capture time jumped; timer cycles in the gap skipped, and expired keys swept at once', {
         fromMs: this.#nextBoundaryMs,
         toMs: timeMs,
         skippedCycles: skipped,

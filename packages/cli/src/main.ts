@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Command, Option, CommanderError } from 'commander';
 import { TriggerboxError, createLogger, type Logger, type LogLevel } from '@triggerbox/core';
 import { loadConfig, parsePort, parseRemoteOption, parseSpeed, type RemoteTargetConfig, type TriggerboxConfig } from './config.js';
@@ -51,6 +52,7 @@ function addCommonOptions(command: Command): Command {
 export function buildProgram(): Command {
   const program = new Command('triggerbox')
     .description('Local workbench for ExtraHop triggers: memcached ingest, DNS replay, metrics.')
+    .version(readPackageVersion(), '-V, --version', 'print the Triggerbox version')
     .showHelpAfterError()
     .exitOverride();
 
@@ -59,10 +61,10 @@ export function buildProgram(): Command {
       .command('replay')
       .description('Replay DNS captures (pcap, pcapng, gzip, JSON lines) through triggers and print a summary')
       .argument('<capture...>', 'capture files; - reads standard input')
-      .requiredOption('--triggers <path...>', 'trigger files or folders of .js files')
+      .requiredOption('--triggers <path...>', 'trigger files or folders of .js files (required)')
       .option('--json', 'print one JSON document on standard output instead of tables')
       .option('--speed <factor>', 'pace: max, or a factor of the recorded pace (1 = as recorded)', 'max')
-      .option('--ingest-port <port>', 'also run the memcached ingest server on this port (0 = any free port) on capture time')
+      .option('--ingest-port <port>', 'also run the memcached ingest server on this port during the replay, on the capture clock, so a feed can write into the session table (0 = any free port)')
       .option('--ingest-host <host>', 'address for the ingest server', '127.0.0.1')
       .option('--pairing-timeout <ms>', 'capture-time window in which a response must follow its request', '5000')
       .option('--quiet', 'no progress line'),
@@ -76,7 +78,7 @@ export function buildProgram(): Command {
       logger,
       showProgress: !options.quiet,
       debugOutput: writeStderrLine,
-      pairingTimeoutMs: parsePositive(options.pairingTimeout, '--pairing-timeout'),
+      pairingTimeoutMs: parseMilliseconds(options.pairingTimeout, '--pairing-timeout'),
       ...(options.ingestPort === undefined ? {} : { ingest: { host: options.ingestHost, port: parsePort(options.ingestPort, '--ingest-port') } }),
       ...sandboxSettings(config),
     });
@@ -113,8 +115,8 @@ export function buildProgram(): Command {
       ...sandboxSettings(config),
       onListening: (server) => {
         const { host, port, udpPort } = server.address;
-        const shown = host.includes(':') ? `[${host}]` : host;
-        process.stdout.write(`listening on ${shown}:${port}${udpPort === null ? '' : ` (udp ${udpPort})`}\n`);
+        const displayHost = host.includes(':') ? `[${host}]` : host;
+        process.stdout.write(`listening on ${displayHost}:${port}${udpPort === null ? '' : ` (udp ${udpPort})`}\n`);
       },
     });
     await waitForShutdown(handle.stop, logger);
@@ -133,12 +135,17 @@ export function buildProgram(): Command {
   return program;
 }
 
-function parsePositive(text: string, option: string): number {
+function parseMilliseconds(text: string, option: string): number {
   const value = Number(text);
-  if (!Number.isFinite(value) || value <= 0) {
-    throw new TriggerboxError('TB_ERR_CLI_INVALID_OPTION', 'user', `Invalid ${option} ${JSON.stringify(text)}: expected a positive number of milliseconds.`);
+  if (text.trim() === '' || !Number.isFinite(value) || value < 0) {
+    throw new TriggerboxError('TB_ERR_CLI_INVALID_OPTION', 'user', `Invalid ${option} ${JSON.stringify(text)}: expected a number of milliseconds, 0 or more.`);
   }
   return value;
+}
+
+function readPackageVersion(): string {
+  const packageJson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return packageJson.version;
 }
 
 function waitForShutdown(stop: () => Promise<void>, logger: Logger): Promise<void> {
@@ -162,7 +169,8 @@ export async function main(argv: string[]): Promise<void> {
     await buildProgram().parseAsync(argv, { from: 'user' });
   } catch (error) {
     if (error instanceof CommanderError) {
-      process.exitCode = error.exitCode;
+      // Help and version exit with 0; usage errors, which commander has printed, are user faults.
+      process.exitCode = error.exitCode === 0 ? 0 : 2;
       return;
     }
     if (error instanceof TriggerboxError) {

@@ -13,8 +13,9 @@ export function formatReplayReport(report: ReplayReport, metrics: Pick<MetricSin
   const sections: string[] = [];
 
   sections.push(
-    `Capture: ${capture.files} file(s), ${capture.packets} packets, ${capture.dnsMessages} DNS messages, ` +
-      `${capture.malformed} malformed, ${capture.paired} request/response pairs, ${capture.timeouts} unanswered`,
+    `Capture: ${capture.files} file(s), ${capture.packets} packets, ${capture.dnsMessages} DNS messages, ${capture.malformed} malformed\n` +
+      `DNS: ${capture.requests} requests, ${capture.responses} responses, ${capture.paired} paired, ` +
+      `${capture.timeouts} unanswered, ${capture.unpairedResponses} responses without a request, ${capture.duplicateResponses} duplicate responses`,
   );
   const faults = Object.entries(capture.faults).filter(([, count]) => count > 0);
   if (faults.length > 0) {
@@ -31,6 +32,13 @@ export function formatReplayReport(report: ReplayReport, metrics: Pick<MetricSin
         report.triggers.map((trigger) => [trigger.name, String(trigger.runs), String(trigger.errors), trigger.file]),
       ),
   );
+
+  const remote = report.remote;
+  if (Object.values(remote).some((count) => count > 0)) {
+    let line = `Remote.HTTP: ${Object.entries(remote).map(([name, count]) => `${name} ${count}`).join(', ')}`;
+    if ((remote.unknownTarget ?? 0) > 0) line += '\n  (requests to a target that is not configured return false; add --remote NAME=URL)';
+    sections.push(line);
+  }
 
   sections.push(report.metrics.length === 0 ? 'Metrics: none recorded' : 'Metrics:\n' + metrics.toTable(report.metrics));
   return sections.join('\n\n') + '\n';

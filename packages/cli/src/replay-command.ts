@@ -39,7 +39,7 @@ export interface TriggerReport {
   errors: number;
 }
 
-/** What `triggerbox replay --json` prints. */
+/** The summary of a replay, printed by `triggerbox replay --json`. */
 export interface ReplayReport {
   capture: ReplaySummary;
   events: Record<string, number>;
@@ -119,7 +119,7 @@ async function driveReplay(
   const flush = async (): Promise<void> => {
     if (pending.length === 0) return;
     const batch = pending.splice(0, pending.length);
-    // The clock stands at the batch's last packet, so expiries set during the batch are never early.
+    // The clock is set to the batch's last packet, so expiries set during the batch are never early.
     clock.set(batch[batch.length - 1]!.timestampMs);
     await engine.fire(batch);
   };

@@ -40,8 +40,8 @@ export async function startServe(options: ServeCommandOptions): Promise<ServeHan
   const workbench = await createWorkbench({ ...options, clock });
 
   if (options.stateFile && existsSync(options.stateFile)) {
-    const restored = await loadState(workbench.table, options.stateFile);
-    logger.info('session table restored', { file: options.stateFile, keys: restored });
+    await loadState(workbench.table, options.stateFile);
+    logger.info('session table restored', { file: options.stateFile, keys: workbench.table.size });
   }
   if (options.triggers.length > 0) {
     const loaded = await workbench.engine.load(options.triggers);

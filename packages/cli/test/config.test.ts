@@ -18,14 +18,14 @@ function configError(action: () => unknown): { code: string; message: string } {
 test('config: unknown key lists valid keys', () => {
   const error = configError(() => validateConfig({ remote: {} }, 'test.json'));
   assert.equal(error.code, 'TB_ERR_CLI_CONFIG_INVALID');
-  assert.match(error.message, /test\.json\.remote/);
+  assert.match(error.message, /in test\.json: remote: unknown key/);
   assert.match(error.message, /valid keys are triggers, remotes, sessionCapacity/);
 });
 
 test('config: remote target needs http URL', () => {
   const error = configError(() => validateConfig({ remotes: { feed: { url: 'ftp://x' } } }, 'c.json'));
   assert.equal(error.code, 'TB_ERR_CLI_CONFIG_INVALID');
-  assert.match(error.message, /c\.json\.remotes\.feed\.url/);
+  assert.match(error.message, /in c\.json: remotes\.feed\.url/);
   assert.match(error.message, /ftp:\/\/x/);
 });
 
@@ -51,6 +51,7 @@ test('options: --remote and --speed parsing', () => {
   assert.deepEqual(parseRemoteOption('dnsrep=http://127.0.0.1:8080'), ['dnsrep', { url: 'http://127.0.0.1:8080' }]);
   assert.equal(configError(() => parseRemoteOption('dnsrep')).code, 'TB_ERR_CLI_INVALID_OPTION');
   assert.equal(configError(() => parseRemoteOption('dnsrep=127.0.0.1:8080')).code, 'TB_ERR_CLI_INVALID_OPTION');
+  assert.match(configError(() => parseRemoteOption('dnsrep=http://')).message, /http:\/\/HOST:PORT/);
   assert.equal(parseSpeed('max'), Infinity);
   assert.equal(parseSpeed('2.5'), 2.5);
   assert.match(configError(() => parseSpeed('fast')).message, /"fast"/);

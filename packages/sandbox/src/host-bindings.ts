@@ -75,7 +75,7 @@ export function createHostCallbacks(triggerName: string, services: HostServices)
       const message = truncateUtf8(String(text), SANDBOX_LIMITS.maxMessageBytes);
       const held = services.outputLimiter.admit(`${triggerName}\0${message}`, services.clock.nowMs());
       if (held === null) return;
-      const repeats = held > 0 ? ` (${held} identical ${kind} lines not shown)` : '';
+      const repeats = held > 0 ? ` (${held} identical ${kind} ${held === 1 ? 'line' : 'lines'} not shown)` : '';
       services.writeOutput(`${triggerName}: ${message}${repeats}`);
     },
 
