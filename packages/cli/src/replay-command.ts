@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs';
-import { VirtualClock, type Logger, type TriggerEvent } from '@triggerbox/core';
+import { TriggerboxError, VirtualClock, type Logger, type TriggerEvent } from '@triggerbox/core';
 import { startMemcachedServer, type MemcachedServer } from '@triggerbox/memcached';
 import type { MetricRow } from '@triggerbox/metrics';
 import { replayCaptures, type ReplaySummary } from '@triggerbox/replay';
@@ -8,7 +8,7 @@ import { CycleScheduler, EventCounter } from './cycles.js';
 import { Pacer } from './pacing.js';
 import { ProgressLine } from './progress.js';
 import { cliError } from './errors.js';
-import { createWorkbench } from './workbench.js';
+import { createWorkbench, type Workbench } from './workbench.js';
 
 /** Events handed to the sandbox in one call; isolate crossings are the costly step. */
 const BATCH_SIZE = 512;
@@ -48,6 +48,19 @@ export interface ReplayReport {
   remote: Record<string, number>;
 }
 
+/**
+ * Loads the triggers before any event is read. A trigger that does not load stops the replay
+ * before it starts, because its results would be missing from the summary without a trace.
+ */
+async function loadTriggers(workbench: Workbench, paths: string[]) {
+  try {
+    return await workbench.engine.load(paths);
+  } catch (error) {
+    if (!(error instanceof TriggerboxError)) throw error;
+    throw new TriggerboxError(error.code, error.kind, `${error.message}\nNo event was replayed: fix the trigger, or leave its file out of --triggers.`, { cause: error });
+  }
+}
+
 /** Total size of the capture files, or undefined when one is standard input. */
 function totalFileBytes(paths: string[]): number | undefined {
   let total = 0;
@@ -73,7 +86,7 @@ export async function runReplay(options: ReplayCommandOptions): Promise<ReplayRe
   let ingest: MemcachedServer | undefined;
 
   try {
-    const loaded = await workbench.engine.load(options.triggers);
+    const loaded = await loadTriggers(workbench, options.triggers);
     if (loaded.length === 0) {
       throw cliError('TB_ERR_CLI_NO_TRIGGERS', `No trigger files found in ${options.triggers.join(', ')}; give a .js trigger file or a folder that contains some.`);
     }
@@ -100,7 +113,7 @@ export async function runReplay(options: ReplayCommandOptions): Promise<ReplayRe
 
 async function driveReplay(
   options: ReplayCommandOptions,
-  workbench: Awaited<ReturnType<typeof createWorkbench>>,
+  workbench: Workbench,
   clock: VirtualClock,
 ): Promise<{ summary: ReplaySummary; counter: EventCounter }> {
   const { engine, table } = workbench;
