@@ -13,7 +13,7 @@ export function formatReplayReport(report: ReplayReport, metrics: Pick<MetricSin
   const sections: string[] = [];
 
   sections.push(
-    `Capture: ${capture.files} file(s), ${capture.packets} packets, ${capture.dnsMessages} DNS messages, ${capture.malformed} malformed\n` +
+    `Capture: ${capture.files} file(s), ${capture.packets} packets, ${capture.dnsMessages} DNS messages, ${capture.malformed} malformed messages dropped\n` +
       `DNS: ${capture.requests} requests, ${capture.responses} responses, ${capture.paired} paired, ` +
       `${capture.timeouts} unanswered, ${capture.unpairedResponses} responses without a request, ${capture.duplicateResponses} duplicate responses`,
   );

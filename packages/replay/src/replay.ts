@@ -36,9 +36,9 @@ export interface ReplaySummary {
   files: number;
   /** Capture records read (every frame, DNS or not). */
   packets: number;
-  /** DNS messages found, decoded or dropped, plus JSON-lines events read. */
+  /** DNS messages decoded into events, plus JSON-lines events read; dropped ones are in `malformed`. */
   dnsMessages: number;
-  /** DNS messages dropped for a fault. */
+  /** DNS messages found but dropped for a fault, not counted in `dnsMessages`. */
   malformed: number;
   /** Items dropped per fault kind (see FAULT_KINDS for what each kind counts). */
   faults: Record<string, number>;
@@ -141,7 +141,7 @@ class CaptureReplay implements ReplaySession {
     return {
       files: this.#files,
       packets: this.#packets,
-      dnsMessages: this.#decoder.dnsMessages + this.#jsonlEvents,
+      dnsMessages: this.#decoder.dnsMessages - this.#decoder.malformed + this.#jsonlEvents,
       malformed: this.#decoder.malformed,
       faults: { ...this.#faults },
       requests: counts.requests + this.#jsonlRequests,
