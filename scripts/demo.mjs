@@ -61,6 +61,8 @@ async function build() {
 await build();
 const ingestPort = await freePort();
 const { feed, url } = await startFeed(ingestPort);
+// Also stop the feed when this script dies early, for example when its output pipe closes.
+process.on('exit', () => feed.kill('SIGTERM'));
 process.stderr.write(`demo: reputation feed on ${url}, writing to the ingest server on 127.0.0.1:${ingestPort}\n`);
 try {
   const replay = spawn(
