@@ -6,46 +6,12 @@
 // packages first and sends everything but the replay's summary to standard error, so that
 // `npm run --silent demo -- --json` prints only JSON on standard output.
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { once } from 'node:events';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { freePort, startFeed } from './feed-process.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const extraArgs = process.argv.slice(2);
-const FEED_START_TIMEOUT_MS = 10_000;
-
-/** Asks the kernel for a free loopback port. */
-async function freePort() {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address();
-  server.close();
-  await once(server, 'close');
-  return port;
-}
-
-/** Starts the feed and resolves with its URL once it prints its listening line. */
-async function startFeed(memcachedPort) {
-  const feed = spawn(process.execPath, ['scripts/reputation-feed.mjs', '--memcached', `127.0.0.1:${memcachedPort}`], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const lines = createInterface({ input: feed.stdout });
-  const url = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the reputation feed did not start within ${FEED_START_TIMEOUT_MS} ms`)), FEED_START_TIMEOUT_MS);
-    lines.on('line', (line) => {
-      const match = /^listening on (\S+)/.exec(line);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    });
-    feed.once('exit', (code) => reject(new Error(`the reputation feed exited with status ${code} before it started`)));
-  });
-  return { feed, url };
-}
 
 /** Builds the packages with turbo, its output on standard error. */
 async function build() {
@@ -60,9 +26,10 @@ async function build() {
 
 await build();
 const ingestPort = await freePort();
-const { feed, url } = await startFeed(ingestPort);
+const feed = await startFeed(`127.0.0.1:${ingestPort}`);
+const { url } = feed;
 // Also stop the feed when this script dies early, for example when its output pipe closes.
-process.on('exit', () => feed.kill('SIGTERM'));
+process.on('exit', () => feed.stop());
 process.stderr.write(`demo: reputation feed on ${url}, writing to the ingest server on 127.0.0.1:${ingestPort}\n`);
 try {
   const replay = spawn(
@@ -86,5 +53,5 @@ try {
   const [code] = await once(replay, 'exit');
   process.exitCode = code ?? 1;
 } finally {
-  feed.kill('SIGTERM');
+  feed.stop();
 }

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { TestContext } from 'node:test';
 
 /** Repository root, from packages/cli/dist/test. */
@@ -50,35 +50,12 @@ export function runCli(args: string[], options: { timeoutMs?: number; input?: Bu
   return run(process.execPath, [cliPath, ...args], options);
 }
 
-/** A free TCP port on 127.0.0.1, found by binding port 0. */
-export async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  const server = createServer();
-  await new Promise<void>((resolvePromise) => server.listen(0, '127.0.0.1', resolvePromise));
-  const address = server.address();
-  await new Promise<void>((resolvePromise) => server.close(() => resolvePromise()));
-  if (address === null || typeof address === 'string') throw new Error('no TCP address');
-  return address.port;
+interface FeedProcessModule {
+  freePort(): Promise<number>;
+  startFeed(memcachedAddress: string): Promise<{ url: string; stop: () => void }>;
 }
 
-/** Starts the reputation feed against a memcached address; resolves with its URL and a stop function. */
-export async function startFeed(memcachedAddress: string): Promise<{ url: string; stop: () => void }> {
-  const feed = spawn(process.execPath, ['scripts/reputation-feed.mjs', '--memcached', memcachedAddress], {
-    cwd: repoRoot,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const url = await new Promise<string>((resolvePromise, reject) => {
-    let buffered = '';
-    const timer = setTimeout(() => reject(new Error('the reputation feed did not start within 10 s')), 10_000);
-    feed.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      buffered += chunk;
-      const match = /listening on (\S+)/.exec(buffered);
-      if (match) {
-        clearTimeout(timer);
-        resolvePromise(match[1]!);
-      }
-    });
-    feed.once('exit', (code) => reject(new Error(`the reputation feed exited with status ${code}`)));
-  });
-  return { url, stop: () => feed.kill('SIGTERM') };
-}
+const feedProcess = (await import(pathToFileURL(resolve(repoRoot, 'scripts/feed-process.mjs')).href)) as FeedProcessModule;
+
+/** The launcher the demo uses: a free loopback port, and the reputation feed as a child process. */
+export const { freePort, startFeed } = feedProcess;
