@@ -85,8 +85,7 @@ export function buildProgram(): Command {
     if (options.json) {
       process.stdout.write(JSON.stringify(report, null, 2) + '\n');
     } else {
-      const { MetricSink } = await import('@triggerbox/metrics');
-      process.stdout.write(formatReplayReport(report, new MetricSink({ clock: { nowMs: () => 0 } })));
+      process.stdout.write(formatReplayReport(report));
     }
   });
 

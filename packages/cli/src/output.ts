@@ -1,4 +1,4 @@
-import type { MetricSink } from '@triggerbox/metrics';
+import { formatMetricTable } from '@triggerbox/metrics';
 import type { ReplayReport } from './replay-command.js';
 
 function alignedTable(header: string[], rows: string[][]): string {
@@ -8,7 +8,7 @@ function alignedTable(header: string[], rows: string[][]): string {
 }
 
 /** The human-readable summary of a replay, for standard output. */
-export function formatReplayReport(report: ReplayReport, metrics: Pick<MetricSink, 'toTable'>): string {
+export function formatReplayReport(report: ReplayReport): string {
   const { capture } = report;
   const sections: string[] = [];
 
@@ -40,6 +40,6 @@ export function formatReplayReport(report: ReplayReport, metrics: Pick<MetricSin
     sections.push(line);
   }
 
-  sections.push(report.metrics.length === 0 ? 'Metrics: none recorded' : 'Metrics:\n' + metrics.toTable(report.metrics));
+  sections.push(report.metrics.length === 0 ? 'Metrics: none recorded' : 'Metrics:\n' + formatMetricTable(report.metrics));
   return sections.join('\n\n') + '\n';
 }

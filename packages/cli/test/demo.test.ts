@@ -47,7 +47,8 @@ test('demo: bad domains reported, runs identical', async () => {
   for (const entry of bad) {
     assert.equal(entry.source, 'application');
     assert.equal(entry.type, 'count');
-    assert.ok(typeof entry.value === 'number' && entry.value > 0, `${entry.detail} counted`);
+    assert.equal(typeof entry.value, 'number', `${entry.detail} has a numeric count`);
+    assert.ok((entry.value as number) > 0, `${entry.detail} counted`);
   }
 
   assert.ok(first.events.SESSION_EXPIRE > 0, 'the feed keys expired during the six minutes of capture time');
